@@ -1,0 +1,498 @@
+"""Find current emergencies in a message: exposed hardware and neurological red flags.
+
+The detector is rules-as-data (`rules.yml`) over spaCy tokens, in the style of
+NegEx / medspaCy ConText: find *mentions*, then drop those whose clause marks
+them as negated, hypothetical, historical and resolved, someone else's story,
+an imaging finding, or another kind of screw.
+
+    >>> detector.analyse(nlp("no fever, no pain, but the screw is visible")).category
+    'exposed_hardware'
+    >>> detector.analyse(nlp("can a screw push through the skin?")).category is None
+    True
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, DefaultDict, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+
+from spacy.tokens import Doc
+
+from nlu_components.safety.normalise import (
+    CLAUSE_END,
+    SENTENCE_END,
+    NormalisedWord,
+    Normaliser,
+    TokenizerLike,
+)
+from nlu_components.safety.rules import (
+    DEFAULT_RULES_PATH,
+    Phrase,
+    SafetyRules,
+    compile_rules,
+    read_rules_file,
+    spelling_map,
+)
+
+EXPOSED_HARDWARE = "exposed_hardware"
+INTACT_WINDOW = 4
+NEURO_RED_FLAG = "neuro_red_flag"
+UNCLEAR_EXPOSURE = "unclear_exposure"
+
+
+@dataclass(frozen=True)
+class Span:
+    """Words [start, end) of a message that matched one rule phrase."""
+
+    start: int
+    end: int
+
+
+class PhraseIndex:
+    """All rule phrases of one list, indexed by first word for fast lookup."""
+
+    def __init__(self, phrases: Iterable[Phrase]) -> None:
+        by_first: DefaultDict[str, List[Phrase]] = defaultdict(list)
+        for phrase in phrases:
+            by_first[phrase[0]].append(phrase)
+        self._by_first = dict(by_first)
+
+    def find(self, words: Sequence[str]) -> List[Span]:
+        spans = []
+        for i, word in enumerate(words):
+            for phrase in self._by_first.get(word, ()):
+                if tuple(words[i : i + len(phrase)]) == phrase:
+                    spans.append(Span(i, i + len(phrase)))
+        return spans
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why the detector decided: which rule, which words, and any context cue."""
+
+    rule: str
+    text: str
+    start_char: int
+    end_char: int
+    context: Tuple[str, ...] = ()
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "text": self.text,
+            "start": self.start_char,
+            "end": self.end_char,
+            "context": list(self.context),
+        }
+
+
+@dataclass(frozen=True)
+class SafetyVerdict:
+    """The detector's decision for one message.
+
+    `category` is EXPOSED_HARDWARE, NEURO_RED_FLAG, UNCLEAR_EXPOSURE or None.
+    """
+
+    category: Optional[str]
+    evidence: Tuple[Evidence, ...] = ()
+    suppressed: Tuple[Evidence, ...] = field(default=())
+
+    @property
+    def is_emergency(self) -> bool:
+        return self.category in (EXPOSED_HARDWARE, NEURO_RED_FLAG)
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {
+            "category": self.category,
+            "evidence": [e.as_dict() for e in self.evidence],
+            "suppressed": [e.as_dict() for e in self.suppressed],
+        }
+
+
+@dataclass(frozen=True)
+class _Mention:
+    rule: str
+    anchors: Tuple[Span, ...]  # the hardware / body word and the exposure / change phrase
+    trigger: Span
+    trigger_phrase: Phrase
+
+
+class _Message:
+    """A message's normalised words with sentence and clause numbers."""
+
+    def __init__(self, words: List[NormalisedWord], clause_breaks: PhraseIndex) -> None:
+        self.words = words
+        self.triggers: List[Span] = []  # every exposure phrase, set by the detector
+        self.norms = [w.norm for w in words]
+        self.sentence: List[int] = []
+        self.clause: List[int] = []
+        breaks = {span.start for span in clause_breaks.find(self.norms)}
+        sentence = clause = 0
+        for i, norm in enumerate(self.norms):
+            if norm == SENTENCE_END:
+                sentence += 1
+                clause += 1
+            elif norm == CLAUSE_END or i in breaks:
+                clause += 1
+            self.sentence.append(sentence)
+            self.clause.append(clause)
+
+    def text(self, spans: Iterable[Span], original: str) -> Tuple[str, int, int]:
+        spans = list(spans)
+        start = self.words[min(s.start for s in spans)].start
+        end = self.words[max(s.end for s in spans) - 1].end
+        return original[start:end], start, end
+
+    def clause_words(self, index: int) -> range:
+        clause = self.clause[index]
+        first = index
+        while first > 0 and self.clause[first - 1] == clause:
+            first -= 1
+        last = index
+        while last + 1 < len(self.norms) and self.clause[last + 1] == clause:
+            last += 1
+        return range(first, last + 1)
+
+
+def _gap(a: Span, b: Span) -> int:
+    """Words between two spans (0 when they touch or overlap)."""
+    if a.end <= b.start:
+        return b.start - a.end
+    if b.end <= a.start:
+        return a.start - b.end
+    return 0
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+class SafetyDetector:
+    """Decides whether a message reports a current emergency.
+
+    Args:
+        rules: the compiled rules (see `SafetyDetector.from_file`).
+        normaliser: the spelling normaliser built from the same rules file.
+    """
+
+    def __init__(self, rules: SafetyRules, normaliser: Normaliser) -> None:
+        self.rules = rules
+        self.normaliser = normaliser
+        r = rules
+        self._hardware = PhraseIndex(r.hardware | r.object_descriptions)
+        self._object_descriptions = PhraseIndex(r.object_descriptions)
+        self._prepositions = PhraseIndex(r.surface_prepositions)
+        self._surfaces = PhraseIndex(r.surfaces)
+        self._breakdown = PhraseIndex(r.breakdown_words)
+        self._preexisting = PhraseIndex(r.preexisting_cues)
+        self._general = PhraseIndex(r.general_cues)
+        self._strong = PhraseIndex(r.strong_exposure)
+        self._visible = PhraseIndex(r.visible_exposure)
+        self._intact = PhraseIndex(r.intact_skin)
+        self._opening = PhraseIndex(r.wound_opening)
+        self._unclear_objects = PhraseIndex(r.unclear_objects)
+        self._clause_breaks = PhraseIndex(r.clause_breaks)
+        self._hedges = PhraseIndex(r.hedges)
+        self._negation = PhraseIndex(r.negation_cues)
+        self._pseudo = PhraseIndex(r.pseudo_negations)
+        self._hypothetical = PhraseIndex(r.hypothetical_cues)
+        self._past = PhraseIndex(r.past_markers)
+        self._resolution = PhraseIndex(r.resolution_cues)
+        self._current = PhraseIndex(r.current_cues)
+        self._media = PhraseIndex(r.media_cues)
+        self._other_people = PhraseIndex(r.other_people_cues)
+        self._imaging = PhraseIndex(r.imaging_cues)
+        self._examined = PhraseIndex(r.examined_cues)
+        self._imaging_applies_to: FrozenSet[Phrase] = r.imaging_applies_to
+        self._other_objects = PhraseIndex(r.other_object_cues)
+        self._reassertions = PhraseIndex(r.reassertions)
+        self._neuro = [
+            (flag.name, PhraseIndex(flag.body), PhraseIndex(flag.change), PhraseIndex(flag.standalone))
+            for flag in r.neuro_flags
+        ]
+
+    @classmethod
+    def from_file(cls, tokenizer: TokenizerLike, path: Any = DEFAULT_RULES_PATH) -> "SafetyDetector":
+        """Build a detector from a rules file, tokenising rules with `tokenizer`."""
+        raw = read_rules_file(path)
+        normaliser = Normaliser(tokenizer, spelling_map(raw, str(path)))
+        return cls(compile_rules(raw, normaliser.words, str(path)), normaliser)
+
+    # ------------------------------------------------------------------ public
+
+    def analyse(self, doc: Doc) -> SafetyVerdict:
+        """Judge one message (a spaCy Doc of its text)."""
+        message = _Message(self.normaliser.doc_words(doc), self._clause_breaks)
+        text = doc.text
+        kept: List[Evidence] = []
+        unclear: List[Evidence] = []
+        suppressed: List[Evidence] = []
+
+        exposed, unclear_mentions = self._exposure_mentions(message)
+        for mention in exposed + self._neuro_mentions(message):
+            reasons = self._context_reasons(message, mention)
+            snippet, start, end = message.text(mention.anchors + (mention.trigger,), text)
+            evidence = Evidence(mention.rule, snippet, start, end, tuple(reasons))
+            (suppressed if reasons else kept).append(evidence)
+        for mention in unclear_mentions:
+            reasons = self._context_reasons(message, mention)
+            snippet, start, end = message.text(mention.anchors + (mention.trigger,), text)
+            evidence = Evidence(mention.rule, snippet, start, end, tuple(reasons))
+            (suppressed if reasons else unclear).append(evidence)
+
+        kept.extend(self._reasserted(message, suppressed, text))
+
+        if any(e.rule.startswith(EXPOSED_HARDWARE) for e in kept):
+            category: Optional[str] = EXPOSED_HARDWARE
+        elif any(e.rule.startswith(NEURO_RED_FLAG) for e in kept):
+            category = NEURO_RED_FLAG
+        elif unclear:
+            category = UNCLEAR_EXPOSURE
+        else:
+            category = None
+        decisive = [e for e in kept if category and e.rule.startswith(category)] or unclear
+        return SafetyVerdict(category, tuple(decisive if category else ()), tuple(suppressed))
+
+    def emergency_number(self, metadata: Optional[Dict[str, Any]]) -> str:
+        """The emergency number for a channel's locale ("en-GB", "GB", {"country": "US"})."""
+        if not isinstance(metadata, dict):
+            return self.rules.emergency_number_default
+        for key in ("country", "locale", "language"):
+            value = metadata.get(key)
+            if isinstance(value, str) and value.strip():
+                country = value.strip().replace("_", "-").split("-")[-1].upper()
+                if country in self.rules.emergency_numbers:
+                    return self.rules.emergency_numbers[country]
+        return self.rules.emergency_number_default
+
+    # ---------------------------------------------------------------- mentions
+
+    def _surface_phrases(self, m: _Message) -> List[Span]:
+        """"out of his skin", "thru the wound": a preposition, <= 2 words, a surface."""
+        surfaces = self._surfaces.find(m.norms)
+        spans = []
+        for prep in self._prepositions.find(m.norms):
+            for surface in surfaces:
+                if 0 <= surface.start - prep.end <= 2 and m.clause[surface.start] == m.clause[prep.start]:
+                    spans.append(Span(prep.start, surface.end))
+        # "the skin over it is gone"
+        for surface in surfaces:
+            for broken in self._breakdown.find(m.norms):
+                if 0 <= broken.start - surface.end <= 4 and m.clause[surface.start] == m.clause[broken.start]:
+                    spans.append(broken)
+        return spans
+
+    def _exposure_mentions(self, m: _Message) -> Tuple[List[_Mention], List[_Mention]]:
+        norms = m.norms
+        hardware = self._hardware.find(norms)
+        unclear_objects = self._unclear_objects.find(norms)
+        intact = self._intact.find(norms)
+        exposed: List[_Mention] = []
+        unclear: List[_Mention] = []
+        triggers = (
+            [("strong", s) for s in self._strong.find(norms)]
+            + [("surface", s) for s in self._surface_phrases(m)]
+            + [("visible", s) for s in self._visible.find(norms)]
+        )
+        m.triggers = [trigger for _, trigger in triggers]
+        for kind, trigger in triggers:
+            phrase = tuple(norms[trigger.start : trigger.end])
+            near = [
+                h
+                for h in hardware
+                if m.sentence[h.start] == m.sentence[trigger.start]
+                and _gap(h, trigger) <= self.rules.window
+            ]
+            if not near and kind != "visible":
+                # "do rods ever come out? my dad's is coming out": the hardware
+                # word may sit in an earlier sentence.
+                near = [h for h in hardware if h.end <= trigger.start]
+            if near:
+                anchor = min(near, key=lambda h: _gap(h, trigger))
+                skin_intact = any(
+                    _gap(s, trigger) <= INTACT_WINDOW or _gap(s, anchor) <= INTACT_WINDOW for s in intact
+                )
+                if kind == "visible" and skin_intact:
+                    unclear.append(_Mention(f"{UNCLEAR_EXPOSURE}/intact_skin", (anchor,), trigger, phrase))
+                else:
+                    exposed.append(_Mention(f"{EXPOSED_HARDWARE}/{kind}", (anchor,), trigger, phrase))
+                continue
+            objects = [
+                o
+                for o in unclear_objects
+                if m.sentence[o.start] == m.sentence[trigger.start] and _gap(o, trigger) <= self.rules.window
+            ]
+            if objects or kind == "surface":
+                anchors = tuple(objects[:1])
+                unclear.append(_Mention(f"{UNCLEAR_EXPOSURE}/no_hardware_word", anchors, trigger, phrase))
+        object_descriptions = self._object_descriptions.find(norms)
+        for opening in self._opening.find(norms):
+            phrase = tuple(norms[opening.start : opening.end])
+            in_sentence = [
+                h for h in hardware + unclear_objects if m.sentence[h.start] == m.sentence[opening.start]
+            ]
+            for anchor in in_sentence:
+                if anchor in object_descriptions:
+                    # "the incision opened and there's something shiny in it"
+                    exposed.append(_Mention(f"{EXPOSED_HARDWARE}/wound_opened", (anchor,), opening, phrase))
+                else:
+                    unclear.append(_Mention(f"{UNCLEAR_EXPOSURE}/wound_opened", (anchor,), opening, phrase))
+        return exposed, unclear
+
+    def _neuro_mentions(self, m: _Message) -> List[_Mention]:
+        mentions: List[_Mention] = []
+        norms = m.norms
+        for name, body_index, change_index, standalone_index in self._neuro:
+            rule = f"{NEURO_RED_FLAG}/{name}"
+            for span in standalone_index.find(norms):
+                mentions.append(_Mention(rule, (), span, tuple(norms[span.start : span.end])))
+            bodies = body_index.find(norms)
+            for change in change_index.find(norms):
+                near = [
+                    b
+                    for b in bodies
+                    if m.sentence[b.start] == m.sentence[change.start]
+                    and _gap(b, change) <= self.rules.neuro_window
+                    and not _overlaps(b, change)
+                ]
+                if near:
+                    anchor = min(near, key=lambda b: _gap(b, change))
+                    mentions.append(_Mention(rule, (anchor,), change, tuple(norms[change.start : change.end])))
+        return mentions
+
+    # ----------------------------------------------------------------- context
+
+    def _context_reasons(self, m: _Message, mention: _Mention) -> List[str]:
+        reasons = []
+        if self._is_negated(m, mention):
+            reasons.append("negated")
+        if self._is_hypothetical(m, mention):
+            reasons.append("hypothetical")
+        if self._is_historical(m, mention):
+            reasons.append("historical")
+        if self._in_clause(m, mention.trigger, self._preexisting):
+            reasons.append("preexisting")
+        if self._in_clause(m, mention.trigger, self._general) and not any(
+            m.norms[i] in self.rules.personal_words
+            for i in range(len(m.norms))
+            if m.sentence[i] == m.sentence[mention.trigger.start]
+        ):
+            reasons.append("general_question")
+        if self._cue_before_trigger(m, mention, self._media) or (
+            mention.trigger_phrase in self._imaging_applies_to
+            and self._in_clause(m, mention.trigger, self._media)
+        ):
+            reasons.append("media")
+        if self._cue_before_trigger(m, mention, self._other_people) and self._in_clause(
+            m, mention.trigger, self._past
+        ) and not self._in_clause(m, mention.trigger, self._current):
+            reasons.append("other_person_past")
+        if mention.trigger_phrase in self._imaging_applies_to and self._in_clause(
+            m, mention.trigger, self._imaging
+        ):
+            reasons.append("imaging")
+        if mention.trigger_phrase in self._imaging_applies_to and self._cue_before_trigger(
+            m, mention, self._examined
+        ):
+            reasons.append("examined_by_clinician")
+        if self._is_other_object(m, mention):
+            reasons.append("other_object")
+        return reasons
+
+    def _is_other_object(self, m: _Message, mention: _Mention) -> bool:
+        """A drywall screw, a curtain rod, a screw "sticking out of the wall"."""
+        window = self.rules.other_object_window
+        for cue in self._other_objects.find(m.norms):
+            if m.sentence[cue.start] != m.sentence[mention.trigger.start]:
+                continue
+            if any(_gap(cue, anchor) <= window for anchor in mention.anchors):
+                return True
+            if any(
+                0 <= cue.start - trigger.end <= window and m.clause[trigger.start] == m.clause[cue.start]
+                for trigger in m.triggers
+            ):
+                return True
+        return False
+
+    def _in_clause(self, m: _Message, at: Span, index: PhraseIndex, exclude: Sequence[Span] = ()) -> bool:
+        clause = m.clause[at.start]
+        return any(
+            m.clause[cue.start] == clause and not any(_overlaps(cue, x) for x in exclude)
+            for cue in index.find(m.norms)
+        )
+
+    def _cue_before_trigger(self, m: _Message, mention: _Mention, index: PhraseIndex) -> bool:
+        hedges = self._hedges.find(m.norms)
+        clause = m.clause[mention.trigger.start]
+        return any(
+            m.clause[cue.start] == clause
+            and cue.end <= mention.trigger.start
+            and not any(_overlaps(cue, h) for h in hedges)
+            for cue in index.find(m.norms)
+        )
+
+    def _is_negated(self, m: _Message, mention: _Mention) -> bool:
+        own = mention.anchors + (mention.trigger,)
+        pseudo = self._pseudo.find(m.norms)
+        terminators = self.rules.negation_terminators
+        for cue in self._negation.find(m.norms):
+            if any(_overlaps(cue, s) for s in own + tuple(pseudo)):
+                continue
+            for anchor in own:
+                if cue.end > anchor.start or anchor.start - cue.end > self.rules.negation_window:
+                    continue
+                between = range(cue.end, anchor.start)
+                if m.clause[cue.start] != m.clause[anchor.start]:
+                    continue
+                if any(m.norms[i] in terminators for i in between):
+                    continue
+                return True
+        return False
+
+    def _is_hypothetical(self, m: _Message, mention: _Mention) -> bool:
+        """A cue before the mention, unless "now"/"today" comes between them:
+        "i thought it was a pimple and now i can see the screw" is a report."""
+        if not self._cue_before_trigger(m, mention, self._hypothetical):
+            return False
+        hedges = self._hedges.find(m.norms)
+        current = self._current.find(m.norms)
+        clause = m.clause[mention.trigger.start]
+        for cue in self._hypothetical.find(m.norms):
+            if m.clause[cue.start] != clause or cue.end > mention.trigger.start:
+                continue
+            if any(_overlaps(cue, h) for h in hedges):
+                continue
+            if not any(cue.end <= c.start and c.end <= mention.trigger.start for c in current):
+                return True
+        return False
+
+    def _is_historical(self, m: _Message, mention: _Mention) -> bool:
+        if not self._in_clause(m, mention.trigger, self._past):
+            return False
+        if self._in_clause(m, mention.trigger, self._current):
+            return False
+        negations = self._negation.find(m.norms)
+        for cue in self._resolution.find(m.norms):
+            before = m.norms[max(0, cue.start - 3) : cue.start]
+            if any(word in self.rules.future_markers for word in before):
+                continue
+            if any(0 <= cue.start - n.end <= 3 for n in negations):
+                continue
+            return True
+        return False
+
+    def _reasserted(self, m: _Message, suppressed: List[Evidence], text: str) -> List[Evidence]:
+        """A hypothetical exposure followed by "mine just did" is a report."""
+        hypothetical = [
+            e for e in suppressed if e.rule.startswith(EXPOSED_HARDWARE) and e.context == ("hypothetical",)
+        ]
+        if not hypothetical:
+            return []
+        first_end = min(e.end_char for e in hypothetical)
+        for span in self._reassertions.find(m.norms):
+            negated = span.end < len(m.norms) and (m.norms[span.end],) in self.rules.negation_cues
+            if m.words[span.start].start >= first_end and not negated:
+                snippet, start, end = m.text([span], text)
+                return [Evidence(f"{EXPOSED_HARDWARE}/reasserted", snippet, start, end, ())]
+        return []

@@ -1,0 +1,132 @@
+"""Spelling and lay-word normalisation on top of spaCy's tokenizer.
+
+spaCy's English tokenizer already splits contractions and gives them norms
+("can't" -> "can" "not", "dont" -> "do" "not"). On top of that, each word is
+mapped through the rules file's spelling table ("scew" -> "screw", "thru" ->
+"through") and, failing that, to a key safety word one typo away.
+
+    >>> normaliser.words("the scew is pokin thru my skn")
+    ['the', 'screw', 'is', 'poking', 'through', 'my', 'skin']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, FrozenSet, List, Mapping, Protocol
+
+from spacy.tokens import Doc
+
+SENTENCE_END = "||"
+CLAUSE_END = "|"
+
+# Words one typo away from a key word that are real words of their own.
+_NOT_TYPOS = frozenset(
+    {"though", "thought", "tough", "trough", "mental", "petal", "pedal", "medals",
+     "scree", "strew", "screen", "sticky", "stinking", "striking", "posing", "poling",
+     "joking", "coking", "smoking", "soaking", "looking", "cooking", "booking",
+     "seeing", "being", "exposes", "exposer", "visibly", "invisible", "decision",
+     "precision", "incisions", "hardwood", "metals", "medal"}
+)
+
+# Key safety words worth catching with one typo.
+_FUZZY_TARGETS = (
+    "screw", "screws", "metal", "through", "poking", "sticking", "visible",
+    "exposed", "incision", "hardware", "bladder", "bowel", "weakness", "numbness",
+)
+
+
+@dataclass(frozen=True)
+class NormalisedWord:
+    """One word of a message: its normalised form and where it came from."""
+
+    norm: str
+    start: int
+    end: int
+
+
+def _within_one_edit(word: str, target: str) -> bool:
+    """Damerau-Levenshtein distance <= 1 (insert, delete, substitute, swap)."""
+    if word == target:
+        return True
+    lw, lt = len(word), len(target)
+    if abs(lw - lt) > 1:
+        return False
+    if lw == lt:
+        diffs = [i for i in range(lw) if word[i] != target[i]]
+        if len(diffs) == 1:
+            return True
+        return (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and word[diffs[0]] == target[diffs[1]]
+            and word[diffs[1]] == target[diffs[0]]
+        )
+    short, long_ = (word, target) if lw < lt else (target, word)
+    for i in range(len(long_)):
+        if long_[:i] + long_[i + 1 :] == short:
+            return True
+    return False
+
+
+class TokenizerLike(Protocol):
+    """Anything that turns text into a spaCy Doc (a Tokenizer or `nlp.make_doc`)."""
+
+    def __call__(self, text: str) -> Doc: ...
+
+
+class Normaliser:
+    """Turns text or a spaCy Doc into normalised words."""
+
+    def __init__(self, tokenizer: "TokenizerLike", spelling: Mapping[str, str]) -> None:
+        self._tokenizer = tokenizer
+        self._spelling: Dict[str, str] = dict(spelling)
+        self._known: FrozenSet[str] = frozenset(spelling.values()) | frozenset(_FUZZY_TARGETS)
+
+    def normalise_word(self, text: str, norm: str) -> str:
+        """Return the rule word for one token."""
+        lowered = text.lower().strip("'’")
+        if lowered in self._spelling:
+            return self._spelling[lowered]
+        norm = norm.lower()
+        if norm in self._spelling:
+            return self._spelling[norm]
+        if norm in self._known or len(norm) < 5 or norm in _NOT_TYPOS or not norm.isalpha():
+            return norm
+        for target in _FUZZY_TARGETS:
+            if _within_one_edit(norm, target):
+                return target
+        return norm
+
+    def doc_words(self, doc: Doc) -> List[NormalisedWord]:
+        """Normalised words of a Doc.
+
+        Sentence-ending punctuation and line breaks become SENTENCE_END ("||"),
+        other punctuation CLAUSE_END ("|"), so the detector can scope its rules.
+        """
+        words: List[NormalisedWord] = []
+        for token in doc:
+            end = token.idx + len(token)
+            if token.is_space or not token.text.strip():
+                if "\n" in token.text:
+                    words.append(NormalisedWord(SENTENCE_END, token.idx, end))
+                continue
+            if token.text.strip(".!?") == "" and token.text not in {"...", "…"}:
+                words.append(NormalisedWord(SENTENCE_END, token.idx, end))
+                continue
+            if token.is_punct or token.text in {"...", "…", "--"}:
+                words.append(NormalisedWord(CLAUSE_END, token.idx, end))
+                continue
+            words.append(
+                NormalisedWord(
+                    self.normalise_word(token.text, token.norm_),
+                    token.idx,
+                    token.idx + len(token),
+                )
+            )
+        return words
+
+    def words(self, text: str) -> List[str]:
+        """Normalised words of a text (punctuation dropped): used for rule phrases."""
+        return [w.norm for w in self.doc_words(self._tokenizer(text)) if w.norm not in (SENTENCE_END, CLAUSE_END)]
+
+

@@ -1,0 +1,202 @@
+"""Load and validate the safety rules file (`rules.yml`).
+
+The file is data a clinician can read; this module turns it into word-tuple
+phrases normalised exactly as messages are, so a rule written as "can't see"
+matches a message typed "cant see" or "can not see".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Sequence, Tuple
+
+import yaml
+
+Phrase = Tuple[str, ...]
+Tokenise = Callable[[str], List[str]]
+
+DEFAULT_RULES_PATH = Path(__file__).with_name("rules.yml")
+
+
+class SafetyRulesError(ValueError):
+    """The safety rules file is missing, unreadable or malformed."""
+
+
+@dataclass(frozen=True)
+class NeuroFlagRules:
+    """Phrases for one neurological red flag (e.g. saddle numbness)."""
+
+    name: str
+    body: FrozenSet[Phrase]
+    change: FrozenSet[Phrase]
+    standalone: FrozenSet[Phrase]
+
+
+@dataclass(frozen=True)
+class SafetyRules:
+    """Every phrase list of the rules file, normalised to word tuples."""
+
+    window: int
+    hardware: FrozenSet[Phrase]
+    object_descriptions: FrozenSet[Phrase]
+    strong_exposure: FrozenSet[Phrase]
+    visible_exposure: FrozenSet[Phrase]
+    intact_skin: FrozenSet[Phrase]
+    surface_prepositions: FrozenSet[Phrase]
+    surfaces: FrozenSet[Phrase]
+    breakdown_words: FrozenSet[Phrase]
+    preexisting_cues: FrozenSet[Phrase]
+    general_cues: FrozenSet[Phrase]
+    personal_words: FrozenSet[str]
+    wound_opening: FrozenSet[Phrase]
+    unclear_objects: FrozenSet[Phrase]
+    skin_words: FrozenSet[str]
+    clause_breaks: FrozenSet[Phrase]
+    hedges: FrozenSet[Phrase]
+    negation_window: int
+    negation_cues: FrozenSet[Phrase]
+    negation_terminators: FrozenSet[str]
+    pseudo_negations: FrozenSet[Phrase]
+    hypothetical_cues: FrozenSet[Phrase]
+    past_markers: FrozenSet[Phrase]
+    resolution_cues: FrozenSet[Phrase]
+    future_markers: FrozenSet[str]
+    current_cues: FrozenSet[Phrase]
+    media_cues: FrozenSet[Phrase]
+    other_people_cues: FrozenSet[Phrase]
+    imaging_cues: FrozenSet[Phrase]
+    imaging_applies_to: FrozenSet[Phrase]
+    examined_cues: FrozenSet[Phrase]
+    reassertions: FrozenSet[Phrase]
+    other_object_window: int
+    other_object_cues: FrozenSet[Phrase]
+    neuro_window: int
+    neuro_flags: Tuple[NeuroFlagRules, ...]
+    emergency_number_default: str
+    emergency_numbers: Mapping[str, str]
+
+
+def read_rules_file(path: Path = DEFAULT_RULES_PATH) -> Dict[str, Any]:
+    """Read the raw rules mapping, failing with the file's name."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise SafetyRulesError(f"{path}: cannot read safety rules: {error}") from error
+    if not isinstance(raw, dict):
+        raise SafetyRulesError(f"{path}: expected a mapping at the top level")
+    return raw
+
+
+def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rules.yml") -> SafetyRules:
+    """Turn the raw rules mapping into normalised phrases.
+
+    Args:
+        raw: the parsed rules file.
+        tokenise: splits and normalises text exactly as messages are (see
+            `normalise.Normaliser.words`), so rules and messages line up.
+        source: the file name used in error messages.
+    """
+
+    def get(path: str) -> Any:
+        node: Any = raw
+        for key in path.split("."):
+            if not isinstance(node, Mapping) or key not in node:
+                raise SafetyRulesError(f"{source}: missing key '{path}'")
+            node = node[key]
+        return node
+
+    def phrases(path: str) -> FrozenSet[Phrase]:
+        values = get(path)
+        if not isinstance(values, list) or not values:
+            raise SafetyRulesError(f"{source}: '{path}' must be a non-empty list")
+        compiled = set()
+        for value in values:
+            if not isinstance(value, str):
+                # YAML reads a bare no/yes/on/off as a boolean: quote such words.
+                raise SafetyRulesError(f"{source}: '{path}' entry {value!r} is not text; quote it")
+            words = tuple(tokenise(value))
+            if not words:
+                raise SafetyRulesError(f"{source}: '{path}' has an empty entry {value!r}")
+            compiled.add(words)
+        return frozenset(compiled)
+
+    def words(path: str) -> FrozenSet[str]:
+        return frozenset(word for phrase in phrases(path) for word in phrase)
+
+    def number(path: str) -> int:
+        value = get(path)
+        if not isinstance(value, int) or value < 1:
+            raise SafetyRulesError(f"{source}: '{path}' must be a positive integer")
+        return value
+
+    neuro_raw = get("neurological_red_flags")
+    neuro_flags: List[NeuroFlagRules] = []
+    for name in sorted(key for key in neuro_raw if key != "window"):
+        neuro_flags.append(
+            NeuroFlagRules(
+                name=name,
+                body=phrases(f"neurological_red_flags.{name}.body"),
+                change=phrases(f"neurological_red_flags.{name}.change"),
+                standalone=phrases(f"neurological_red_flags.{name}.standalone"),
+            )
+        )
+
+    by_country = get("emergency_numbers.by_country")
+    if not isinstance(by_country, Mapping):
+        raise SafetyRulesError(f"{source}: 'emergency_numbers.by_country' must be a mapping")
+
+    return SafetyRules(
+        window=number("window"),
+        hardware=phrases("hardware"),
+        object_descriptions=phrases("object_descriptions"),
+        strong_exposure=phrases("exposure_phrases.strong"),
+        visible_exposure=phrases("exposure_phrases.visible"),
+        intact_skin=phrases("intact_skin"),
+        surface_prepositions=phrases("surface_exposure.prepositions"),
+        surfaces=phrases("surface_exposure.surfaces"),
+        breakdown_words=phrases("surface_exposure.breakdown"),
+        preexisting_cues=phrases("context.preexisting.cues"),
+        general_cues=phrases("general_cues"),
+        personal_words=words("personal_words"),
+        wound_opening=phrases("wound_opening"),
+        unclear_objects=phrases("unclear_objects"),
+        skin_words=frozenset(tokenise("skin wound")),
+        clause_breaks=phrases("clause_breaks"),
+        hedges=phrases("hedges"),
+        negation_window=number("context.negation.window"),
+        negation_cues=phrases("context.negation.cues"),
+        negation_terminators=words("context.negation.terminators"),
+        pseudo_negations=phrases("context.negation.pseudo"),
+        hypothetical_cues=phrases("context.hypothetical.cues"),
+        past_markers=phrases("context.historical.past"),
+        resolution_cues=phrases("context.historical.resolution"),
+        future_markers=words("context.historical.future_markers"),
+        current_cues=phrases("context.historical.current"),
+        media_cues=phrases("context.media.cues"),
+        other_people_cues=phrases("context.other_people.cues"),
+        imaging_cues=phrases("context.imaging.cues"),
+        imaging_applies_to=phrases("context.imaging.applies_to"),
+        examined_cues=phrases("context.examined.cues"),
+        reassertions=phrases("reassertions"),
+        other_object_window=number("context.other_objects.window"),
+        other_object_cues=phrases("context.other_objects.cues"),
+        neuro_window=number("neurological_red_flags.window"),
+        neuro_flags=tuple(neuro_flags),
+        emergency_number_default=str(get("emergency_numbers.default")),
+        emergency_numbers={str(k).upper(): str(v) for k, v in by_country.items()},
+    )
+
+
+def spelling_map(raw: Mapping[str, Any], source: str = "rules.yml") -> Dict[str, str]:
+    """Return {misspelling or lay word: the word the rules use}."""
+    spelling = raw.get("spelling")
+    if not isinstance(spelling, Mapping):
+        raise SafetyRulesError(f"{source}: missing key 'spelling'")
+    mapping: Dict[str, str] = {}
+    for canonical, variants in spelling.items():
+        if not isinstance(variants, Sequence) or isinstance(variants, str):
+            raise SafetyRulesError(f"{source}: 'spelling.{canonical}' must be a list")
+        for variant in variants:
+            mapping[str(variant).lower()] = str(canonical).lower()
+    return mapping

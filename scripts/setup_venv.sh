@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Create .venv from the pinned requirements; re-install only when they change.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+venv=.venv
+stamp=$venv/.requirements.sha256
+wanted=$(cat requirements.txt constraints.txt | sha256sum | cut -d' ' -f1)
+
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && [ -x "$venv/bin/rasa" ]; then
+  exit 0
+fi
+
+python=${PYTHON:-$(scripts/find_python.sh)}
+echo "==> Using $python ($("$python" --version 2>&1))"
+if [ ! -x "$venv/bin/python" ]; then
+  echo "==> Creating $venv"
+  "$python" -m venv "$venv"
+fi
+echo "==> Installing pinned requirements (about 90 s and 2.7 GB on first install)"
+"$venv/bin/python" -m pip install --progress-bar on --disable-pip-version-check \
+  -r requirements.txt -c constraints.txt 2>&1 | grep -v "is ignored" || true
+"$venv/bin/python" -c "import rasa, rasa_sdk, spacy, pytest" \
+  || { echo "error: the install did not complete; see pip's output above" >&2; exit 1; }
+echo "$wanted" > "$stamp"
+echo "==> Environment ready: $($venv/bin/rasa --version 2>/dev/null | head -1)"
