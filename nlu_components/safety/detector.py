@@ -200,6 +200,7 @@ class SafetyDetector:
         self._past = PhraseIndex(r.past_markers)
         self._resolution = PhraseIndex(r.resolution_cues)
         self._current = PhraseIndex(r.current_cues)
+        self._present = PhraseIndex(r.present_markers)
         self._media = PhraseIndex(r.media_cues)
         self._other_people = PhraseIndex(r.other_people_cues)
         self._imaging = PhraseIndex(r.imaging_cues)
@@ -403,9 +404,15 @@ class SafetyDetector:
     def _is_other_object(self, m: _Message, mention: _Mention) -> bool:
         """A drywall screw, a curtain rod, a screw "sticking out of the wall"."""
         window = self.rules.other_object_window
+        sentence = m.sentence[mention.trigger.start]
+        about_the_body = any(
+            m.norms[i] in self.rules.body_context for i in range(len(m.norms)) if m.sentence[i] == sentence
+        )
         for cue in self._other_objects.find(m.norms):
-            if m.sentence[cue.start] != m.sentence[mention.trigger.start]:
+            if m.sentence[cue.start] != sentence:
                 continue
+            if not about_the_body:
+                return True
             if any(_gap(cue, anchor) <= window for anchor in mention.anchors):
                 return True
             if any(
@@ -468,9 +475,18 @@ class SafetyDetector:
         return False
 
     def _is_historical(self, m: _Message, mention: _Mention) -> bool:
-        if not self._in_clause(m, mention.trigger, self._past):
+        """A past event, near the mention, that the message says was resolved:
+        "it broke through in 2019, they fixed it"."""
+        own = mention.anchors + (mention.trigger,)
+        clause = m.clause[mention.trigger.start]
+        if not any(
+            m.clause[cue.start] == clause and any(_gap(cue, s) <= 4 for s in own)
+            for cue in self._past.find(m.norms)
+        ):
             return False
         if self._in_clause(m, mention.trigger, self._current):
+            return False
+        if any(0 <= mention.trigger.start - cue.end <= 2 for cue in self._present.find(m.norms)):
             return False
         negations = self._negation.find(m.norms)
         for cue in self._resolution.find(m.norms):

@@ -62,6 +62,8 @@ class SafetyRules:
     past_markers: FrozenSet[Phrase]
     resolution_cues: FrozenSet[Phrase]
     future_markers: FrozenSet[str]
+    present_markers: FrozenSet[Phrase]
+    body_context: FrozenSet[str]
     current_cues: FrozenSet[Phrase]
     media_cues: FrozenSet[Phrase]
     other_people_cues: FrozenSet[Phrase]
@@ -172,6 +174,8 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         past_markers=phrases("context.historical.past"),
         resolution_cues=phrases("context.historical.resolution"),
         future_markers=words("context.historical.future_markers"),
+        present_markers=phrases("context.historical.present_markers"),
+        body_context=words("context.other_objects.body_context"),
         current_cues=phrases("context.historical.current"),
         media_cues=phrases("context.media.cues"),
         other_people_cues=phrases("context.other_people.cues"),

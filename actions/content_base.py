@@ -1,0 +1,246 @@
+"""The vetted content base: load, validate and look up answer topics.
+
+Every medical answer the assistant gives lives in `data/content/` as YAML a
+clinical reviewer can edit. Loading validates the whole base and fails with an
+error that names the file and the entry, so a bad edit never serves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+
+import yaml
+
+REVIEW_STATUSES = ("draft", "approved")
+TOPIC_KEYS = {
+    "id", "title", "button_title", "version", "review", "answer", "short_answer", "follow_ups", "sources",
+}
+REVIEW_KEYS = {"status", "reviewed_by", "reviewed_on", "review_due"}
+SOURCE_KEYS = {"title", "publisher", "url"}
+MAX_SHORT_ANSWER = 320
+MAX_BUTTON_TITLE = 20
+
+
+class ContentError(ValueError):
+    """The content base is invalid. The message names the file and the entry."""
+
+    def __init__(self, path: Path, entry: str, problem: str) -> None:
+        self.path = path
+        self.entry = entry
+        self.problem = problem
+        super().__init__(f"{path}: entry '{entry}': {problem}")
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    publisher: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Review:
+    status: str
+    reviewed_by: str
+    reviewed_on: dt.date
+    review_due: dt.date
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One answer topic, with its sources and review record."""
+
+    id: str
+    title: str
+    button_title: str
+    version: int
+    review: Review
+    answer: str
+    short_answer: str
+    follow_ups: Tuple[str, ...]
+    sources: Tuple[Source, ...]
+    path: Path
+
+
+@dataclass(frozen=True)
+class ContentBase:
+    """All topics, the intent-to-topic map and the shared reminder line."""
+
+    topics: Mapping[str, Topic]
+    intent_topics: Mapping[str, str]
+    reminder: str
+    serve_drafts: bool
+
+    def topic_for_intent(self, intent: str) -> Optional[Topic]:
+        topic_id = self.intent_topics.get(intent)
+        return self.topics.get(topic_id) if topic_id else None
+
+    def servable(self, topic: Topic) -> bool:
+        """Drafts are served only when the base says so (`serve_drafts`)."""
+        return topic.review.status == "approved" or self.serve_drafts
+
+
+def _require_text(path: Path, entry: str, data: Mapping[str, Any], key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise ContentError(path, entry, f"'{key}' must be non-empty text")
+    return value.strip()
+
+
+def _require_date(path: Path, entry: str, data: Mapping[str, Any], key: str) -> dt.date:
+    value = data.get(key)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ContentError(path, entry, f"'{key}' must be a date (YYYY-MM-DD), got {value!r}")
+
+
+def _check_keys(path: Path, entry: str, data: Mapping[str, Any], expected: set, where: str) -> None:
+    missing = expected - set(data)
+    unknown = set(data) - expected
+    if missing:
+        raise ContentError(path, entry, f"{where} is missing {sorted(missing)}")
+    if unknown:
+        raise ContentError(path, entry, f"{where} has unknown keys {sorted(unknown)}")
+
+
+def parse_topic(path: Path, data: Any, today: dt.date) -> Topic:
+    """Validate one topic file's data and return the Topic."""
+    entry = path.stem
+    if not isinstance(data, dict):
+        raise ContentError(path, entry, "the file must hold a mapping")
+    entry = str(data.get("id") or entry)
+    _check_keys(path, entry, data, TOPIC_KEYS, "the topic")
+    if entry != path.stem:
+        raise ContentError(path, entry, f"id must equal the file name '{path.stem}'")
+    version = data["version"]
+    if not isinstance(version, int) or version < 1:
+        raise ContentError(path, entry, "'version' must be a positive integer")
+
+    review_raw = data["review"]
+    if not isinstance(review_raw, dict):
+        raise ContentError(path, entry, "'review' must be a mapping")
+    _check_keys(path, entry, review_raw, REVIEW_KEYS, "'review'")
+    status = review_raw["status"]
+    if status not in REVIEW_STATUSES:
+        raise ContentError(path, entry, f"review status must be one of {REVIEW_STATUSES}, got {status!r}")
+    review = Review(
+        status=status,
+        reviewed_by=_require_text(path, entry, review_raw, "reviewed_by"),
+        reviewed_on=_require_date(path, entry, review_raw, "reviewed_on"),
+        review_due=_require_date(path, entry, review_raw, "review_due"),
+    )
+    if review.review_due < today:
+        raise ContentError(path, entry, f"review was due on {review.review_due}; review it and move the date")
+
+    short_answer = _require_text(path, entry, data, "short_answer")
+    if len(short_answer) > MAX_SHORT_ANSWER:
+        raise ContentError(path, entry, f"'short_answer' is {len(short_answer)} characters; the limit is {MAX_SHORT_ANSWER}")
+    button_title = _require_text(path, entry, data, "button_title")
+    if len(button_title) > MAX_BUTTON_TITLE:
+        raise ContentError(path, entry, f"'button_title' is over {MAX_BUTTON_TITLE} characters")
+
+    follow_ups = data["follow_ups"]
+    if not isinstance(follow_ups, list) or not all(isinstance(f, str) for f in follow_ups):
+        raise ContentError(path, entry, "'follow_ups' must be a list of topic ids")
+
+    sources_raw = data["sources"]
+    if not isinstance(sources_raw, list) or not sources_raw:
+        raise ContentError(path, entry, "needs at least one source")
+    sources = []
+    for number, source in enumerate(sources_raw, start=1):
+        if not isinstance(source, dict):
+            raise ContentError(path, entry, f"source {number} must be a mapping")
+        _check_keys(path, entry, source, SOURCE_KEYS, f"source {number}")
+        url = _require_text(path, entry, source, "url")
+        if not url.startswith("https://"):
+            raise ContentError(path, entry, f"source {number} needs an https:// URL, got {url!r}")
+        sources.append(
+            Source(
+                title=_require_text(path, entry, source, "title"),
+                publisher=_require_text(path, entry, source, "publisher"),
+                url=url,
+            )
+        )
+
+    return Topic(
+        id=entry,
+        title=_require_text(path, entry, data, "title"),
+        button_title=button_title,
+        version=version,
+        review=review,
+        answer=_require_text(path, entry, data, "answer"),
+        short_answer=short_answer,
+        follow_ups=tuple(follow_ups),
+        sources=tuple(sources),
+        path=path,
+    )
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ContentError(path, path.stem, f"cannot read the file: {error}") from error
+
+
+def content_files(directory: Path) -> List[Path]:
+    """The files that make up a content base, for change detection."""
+    return [directory / "base.yml"] + sorted((directory / "topics").glob("*.yml"))
+
+
+def load_content_base(directory: Path, today: Optional[dt.date] = None) -> ContentBase:
+    """Load and validate the whole content base in `directory`.
+
+    Raises:
+        ContentError: naming the file and entry of the first problem found.
+    """
+    today = today or dt.date.today()
+    base_path = directory / "base.yml"
+    base = _read_yaml(base_path)
+    if not isinstance(base, dict):
+        raise ContentError(base_path, "base", "the file must hold a mapping")
+    reminder = _require_text(base_path, "base", base, "reminder")
+    serve_drafts = base.get("serve_drafts", False)
+    if not isinstance(serve_drafts, bool):
+        raise ContentError(base_path, "serve_drafts", "must be true or false")
+    intent_topics = base.get("intent_topics")
+    if not isinstance(intent_topics, dict) or not intent_topics:
+        raise ContentError(base_path, "intent_topics", "must map intents to topic ids")
+
+    topics: Dict[str, Topic] = {}
+    topic_paths = content_files(directory)[1:]
+    if not topic_paths:
+        raise ContentError(directory / "topics", "topics", "no topic files found")
+    for path in topic_paths:
+        topic = parse_topic(path, _read_yaml(path), today)
+        if topic.id in topics:
+            raise ContentError(path, topic.id, f"duplicate id, also in {topics[topic.id].path}")
+        topics[topic.id] = topic
+
+    for intent, topic_id in intent_topics.items():
+        if topic_id not in topics:
+            raise ContentError(base_path, str(intent), f"maps to unknown topic '{topic_id}'")
+    for topic in topics.values():
+        for follow_up in topic.follow_ups:
+            if follow_up not in topics:
+                raise ContentError(topic.path, topic.id, f"follow-up '{follow_up}' is not a topic")
+    return ContentBase(
+        topics=topics,
+        intent_topics={str(k): str(v) for k, v in intent_topics.items()},
+        reminder=reminder,
+        serve_drafts=serve_drafts,
+    )
+
+
+def iter_topics(content: ContentBase) -> Iterable[Topic]:
+    return (content.topics[key] for key in sorted(content.topics))

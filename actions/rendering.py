@@ -1,0 +1,65 @@
+"""Turn a content topic into the reply a channel shows.
+
+The same rendering feeds the custom action and the three safety replies kept in
+`domain.yml` (see scripts/sync_domain_responses.py), so both always match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, List, Optional
+
+from actions.content_base import ContentBase, Topic
+
+# Channels whose clients draw buttons; others get the choices as numbered text.
+BUTTON_CHANNELS = frozenset({"rest", "socketio", "telegram", "slack", "facebook", "cmdline", "rasa"})
+# Channels with small screens get the short answer.
+SHORT_ANSWER_CHANNELS = frozenset({"telegram", "facebook", "slack"})
+
+
+@dataclass(frozen=True)
+class RenderedAnswer:
+    text: str
+    buttons: List[Dict[str, str]]
+
+
+def source_line(topic: Topic) -> str:
+    """'Source: Publisher, "Title" (url); ... Reviewed 2026-11-25 by editorial team.'"""
+    cited = "; ".join(f'{s.publisher}, "{s.title}" ({s.url})' for s in topic.sources)
+    if topic.review.status == "approved":
+        review = f"Reviewed {topic.review.reviewed_on.isoformat()} by {topic.review.reviewed_by}."
+    else:
+        review = f"Draft v{topic.version}, written {topic.review.reviewed_on.isoformat()}, awaiting clinical review."
+    return f"Source: {cited}. {review}"
+
+
+def follow_up_buttons(content: ContentBase, topic: Topic) -> List[Dict[str, str]]:
+    """Quick replies to related topics; payloads never trigger a report intent."""
+    buttons = []
+    for topic_id in topic.follow_ups:
+        target = content.topics[topic_id]
+        payload = '/ask_topic{"topic": "%s"}' % target.id
+        buttons.append({"title": target.button_title, "payload": payload})
+    return buttons
+
+
+def numbered_choices(buttons: List[Dict[str, str]]) -> str:
+    lines = [f"{number}. {button['title']}" for number, button in enumerate(buttons, start=1)]
+    return "You can also ask about:\n" + "\n".join(lines)
+
+
+def render_topic(
+    content: ContentBase,
+    topic: Topic,
+    channel: Optional[str] = None,
+    emergency_number: str = "{emergency_number}",
+) -> RenderedAnswer:
+    """The full reply: answer, source line, reminder, and follow-up choices."""
+    body = topic.short_answer if channel in SHORT_ANSWER_CHANNELS else topic.answer
+    parts = [body.strip(), source_line(topic), content.reminder]
+    buttons = follow_up_buttons(content, topic)
+    if buttons and channel is not None and channel not in BUTTON_CHANNELS:
+        parts.append(numbered_choices(buttons))
+        buttons = []
+    text = "\n\n".join(parts).replace("{emergency_number}", emergency_number)
+    return RenderedAnswer(text=text, buttons=buttons)

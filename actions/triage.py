@@ -1,0 +1,129 @@
+"""The triage record: every emergency, urgent report and handoff, kept for staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+# Intent -> triage category. Anything else is recorded as "other".
+TRIAGE_CATEGORIES = {
+    "report_exposed_hardware": "emergency_exposed_hardware",
+    "report_neurological_red_flags": "emergency_neurological",
+    "report_possible_exposed_hardware": "possible_exposed_hardware",
+    "report_warning_signs": "urgent_warning_signs",
+    "affirm": "emergency_exposed_hardware",
+    "request_human": "handoff",
+}
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS triage_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at TEXT NOT NULL,
+    sender_id TEXT NOT NULL,
+    category TEXT NOT NULL,
+    intent TEXT,
+    message TEXT,
+    channel TEXT,
+    details TEXT NOT NULL
+)
+"""
+
+
+@dataclass(frozen=True)
+class TriageEvent:
+    sender_id: str
+    category: str
+    intent: Optional[str]
+    message: Optional[str]
+    channel: Optional[str]
+    details: Dict[str, Any]
+    created_at: str = ""
+
+
+class TriageLog:
+    """An append-only SQLite table of triage events.
+
+    Args:
+        path: the database file; its folder must exist.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        with self._connect() as connection:
+            connection.execute(SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self._path, timeout=5)
+
+    def record(self, event: TriageEvent) -> int:
+        created_at = event.created_at or dt.datetime.now(dt.timezone.utc).isoformat()
+        with self._connect() as connection:
+            cursor = connection.execute(
+                "INSERT INTO triage_events (created_at, sender_id, category, intent, message, channel, details)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    created_at,
+                    event.sender_id,
+                    event.category,
+                    event.intent,
+                    event.message,
+                    event.channel,
+                    json.dumps(event.details, sort_keys=True),
+                ),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def recent(self, limit: int = 50) -> List[TriageEvent]:
+        with self._connect() as connection:
+            rows = connection.execute(
+                "SELECT created_at, sender_id, category, intent, message, channel, details"
+                " FROM triage_events ORDER BY id DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [
+            TriageEvent(
+                created_at=row[0], sender_id=row[1], category=row[2], intent=row[3],
+                message=row[4], channel=row[5], details=json.loads(row[6]),
+            )
+            for row in rows
+        ]
+
+
+def event_from_tracker(tracker: Tracker, category: Optional[str] = None, **details: Any) -> TriageEvent:
+    latest = tracker.latest_message or {}
+    intent = (latest.get("intent") or {}).get("name")
+    safety = latest.get("safety")
+    if safety:
+        details = {**details, "safety": safety}
+    return TriageEvent(
+        sender_id=tracker.sender_id,
+        category=category or TRIAGE_CATEGORIES.get(intent or "", "other"),
+        intent=intent,
+        message=latest.get("text"),
+        channel=tracker.get_latest_input_channel(),
+        details=details,
+    )
+
+
+class ActionRecordTriage(Action):
+    """Records the latest report for staff. Runs after the safety reply was sent."""
+
+    def __init__(self, log: TriageLog) -> None:
+        self._log = log
+
+    def name(self) -> Text:
+        return "action_record_triage"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        self._log.record(event_from_tracker(tracker))
+        return []
