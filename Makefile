@@ -1,0 +1,95 @@
+# Spinal implant safety assistant. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := TF_CPP_MIN_LOG_LEVEL=3 PYTHONPATH=. $(VENV)/bin/rasa
+SPACY_MODEL := .build/spacy-en-blank
+TRAINING_DATA := data/nlu data/rules data/stories
+export PYTHONPATH := .
+export TF_CPP_MIN_LOG_LEVEL := 3
+
+RASA_PORT ?= 5005
+ACTION_PORT ?= 5055
+WEB_PORT ?= 8080
+export RASA_PORT ACTION_PORT WEB_PORT
+
+.PHONY: help setup spacy-model train run shell test lint format typecheck validate content-check \
+        sync-domain conversation-test unit-test nlu-eval compare-pipelines safety-report benchmark \
+        browser-deps lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+setup: ## Create .venv from the pinned requirements (finds Python 3.10 itself)
+	@scripts/setup_venv.sh
+
+$(SPACY_MODEL)/meta.json: nlu_components/spacy_model.py | setup
+	@$(PY) -m nlu_components.spacy_model $(SPACY_MODEL)
+
+spacy-model: setup $(SPACY_MODEL)/meta.json ## Build the blank spaCy pipeline the NLU uses
+
+train: setup spacy-model ## Train the model (skipped when data, domain and config are unchanged)
+	@$(RASA) train --data $(TRAINING_DATA) --domain domain.yml --config config.yml --out models --quiet
+
+run: train ## Run the assistant: web chat, Rasa server and action server (Ctrl-C stops)
+	@scripts/run.sh
+
+shell: train ## Talk to the assistant in the terminal
+	@mkdir -p .rasa-data; TRACKER_DB=.rasa-data/shell.db TRIAGE_DB=.rasa-data/triage.db; \
+	  export TRACKER_DB TRIAGE_DB; \
+	  $(PY) -m actions --port $(ACTION_PORT) > /dev/null 2>&1 & pid=$$!; \
+	  trap "kill $$pid" EXIT; $(RASA) shell --model models --endpoints endpoints.yml --quiet
+
+lint: setup ## Ruff lint and format check
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+format: setup ## Apply ruff's formatter and autofixes
+	@$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
+
+typecheck: setup ## mypy over the Python packages
+	@$(VENV)/bin/mypy
+
+validate: setup ## rasa data validate (training data and domain)
+	@$(RASA) data validate --data $(TRAINING_DATA) --domain domain.yml --config config.yml --quiet
+
+content-check: setup ## Validate the content base and that domain.yml's safety replies match it
+	@$(PY) -m actions.content_check
+	@$(PY) scripts/sync_domain_responses.py --check
+
+sync-domain: setup ## Re-render the safety replies in domain.yml from data/content
+	@$(PY) scripts/sync_domain_responses.py
+
+conversation-test: train ## Conversation tests (rasa test core) in every dialogue state
+	@$(RASA) test core --model models --stories tests/conversations --out results/conversations \
+	  --fail-on-prediction-errors --quiet
+
+unit-test: setup ## Fast tests that need no trained model
+	@$(VENV)/bin/pytest -m "not needs_model"
+
+browser-deps: ## Debian's chromium for the browser test (installs it when missing and root)
+	@scripts/browser_deps.sh
+
+test: setup lint typecheck validate content-check train conversation-test browser-deps ## Everything CI runs
+	@$(VENV)/bin/pytest
+
+nlu-eval: train ## Per-intent precision/recall/F1 and confusion matrix on the held-out split (results/nlu)
+	@$(RASA) test nlu --model models --nlu tests/nlu/heldout.yml --out results/nlu --quiet
+	@$(PY) scripts/nlu_report.py results/nlu
+
+compare-pipelines: setup spacy-model ## Train and compare the candidate NLU pipelines on the held-out split
+	@scripts/compare_pipelines.sh
+
+safety-report: train ## Recall, false-alarm rate and every miss on the safety sets
+	@$(PY) scripts/safety_report.py
+
+benchmark: train ## Latency, throughput and memory of the assistant (see README, Measurements)
+	@$(PY) scripts/benchmark.py
+
+lock: setup ## Re-pin every transitive package into constraints.txt
+	@$(VENV)/bin/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean: ## Remove build outputs (keeps .venv)
+	rm -rf .build results models/*.tar.gz .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,84 @@
+"""The action server: rasa-sdk's webhook, with its actions' dependencies passed in.
+
+rasa-sdk's own `create_app` instantiates every Action subclass with no
+arguments; this server registers ready-made instances instead, so each action
+receives its content base and triage log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from pathlib import Path
+from typing import Iterable, List, Sequence
+
+from rasa_sdk import Action, utils
+from rasa_sdk.endpoint import configure_cors
+from rasa_sdk.executor import ActionExecutor
+from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
+from sanic import Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from actions.answering import ActionAnswerTopic
+from actions.content_reload import ReloadingContentBase
+from actions.handoff import ActionHandoff
+from actions.triage import ActionRecordTriage, TriageLog
+
+logger = logging.getLogger(__name__)
+
+
+def build_actions(content_dir: Path, triage_db: Path) -> List[Action]:
+    """Create every custom action with its dependencies."""
+    content = ReloadingContentBase(content_dir)
+    triage = TriageLog(triage_db)
+    return [ActionAnswerTopic(content), ActionRecordTriage(triage), ActionHandoff(content, triage)]
+
+
+def create_action_app(actions: Iterable[Action], cors_origins: Sequence[str] = ()) -> Sanic:
+    """A Sanic app serving /health, /actions and /webhook for `actions`."""
+    executor = ActionExecutor()
+    for action in actions:
+        executor.register_action(action)
+
+    app = Sanic("spinal_implant_actions", configure_logging=False)
+    configure_cors(app, list(cors_origins))
+
+    @app.get("/health")
+    async def health(_: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    @app.get("/actions")
+    async def list_actions(_: Request) -> HTTPResponse:
+        return response.json([{"name": name} for name in executor.actions])
+
+    @app.post("/webhook")
+    async def webhook(request: Request) -> HTTPResponse:
+        action_call = request.json
+        if not isinstance(action_call, dict):
+            return response.json({"error": "Invalid body request"}, status=400)
+        utils.check_version_compatibility(action_call.get("version"))
+        try:
+            result = await executor.run(action_call)
+        except ActionExecutionRejection as error:
+            return response.json({"error": error.message, "action_name": error.action_name}, status=400)
+        except ActionNotFoundException as error:
+            logger.error(error)
+            return response.json({"error": error.message, "action_name": error.action_name}, status=404)
+        return response.json(result, status=200)
+
+    return app
+
+
+def main(argv: Sequence[str] = ()) -> None:
+    parser = argparse.ArgumentParser(description="Run the spinal implant assistant's action server.")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", "5055")))
+    parser.add_argument("--host", default=os.environ.get("ACTION_HOST", "127.0.0.1"))
+    parser.add_argument("--content-dir", type=Path, default=Path(os.environ.get("CONTENT_DIR", "data/content")))
+    parser.add_argument("--triage-db", type=Path, default=Path(os.environ.get("TRIAGE_DB", ".rasa-data/triage.db")))
+    args = parser.parse_args(list(argv) or None)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_action_app(build_actions(args.content_dir, args.triage_db))
+    logger.info("Action server on http://%s:%s", args.host, args.port)
+    app.run(host=args.host, port=args.port, workers=1, access_log=False)

@@ -1,0 +1,65 @@
+"""Serve the website chat page (web/) on a local URL, with no CDN and no build step.
+
+    python -m assistant.web_server --port 8080 --rasa-url http://127.0.0.1:5005
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Sequence
+
+WEB_ROOT = Path(__file__).resolve().parents[1] / "web"
+
+
+class ChatPageHandler(SimpleHTTPRequestHandler):
+    """Static files from web/, plus /config.json telling the page where Rasa is."""
+
+    rasa_url = "http://127.0.0.1:5005"
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        if self.path.split("?")[0] == "/config.json":
+            body = json.dumps({"rasaUrl": self.rasa_url}).encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+    def end_headers(self) -> None:
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Content-Security-Policy", f"default-src 'self'; connect-src 'self' {self.rasa_url}")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
+        pass
+
+
+def make_server(host: str, port: int, rasa_url: str) -> ThreadingHTTPServer:
+    handler = type("ConfiguredChatPageHandler", (ChatPageHandler,), {"rasa_url": rasa_url})
+    return ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(WEB_ROOT)))
+
+
+def main(argv: Sequence[str] = ()) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--rasa-url", default="http://127.0.0.1:5005")
+    args = parser.parse_args(list(argv) or None)
+    server = make_server(args.host, args.port, args.rasa_url.rstrip("/"))
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+
+from tests.conftest import ROOT
+
+CONTENT_DIR = ROOT / "data" / "content"
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A fresh, editable copy of the real content base."""
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, target)
+    return target
+
+
+def make_tracker(
+    intent: str,
+    text: str = "",
+    entities: Optional[List[Dict[str, Any]]] = None,
+    slots: Optional[Dict[str, Any]] = None,
+    channel: str = "rest",
+    sender_id: str = "test-user",
+) -> Tracker:
+    latest = {"intent": {"name": intent, "confidence": 0.99}, "entities": entities or [], "text": text}
+    events = [{"event": "user", "text": text, "parse_data": latest, "input_channel": channel}]
+    return Tracker(sender_id, slots or {}, latest, events, False, None, {}, "action_listen")

@@ -1,0 +1,116 @@
+"""The content base: every topic served from the files, and every validation failure named."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.content_base import ContentError, load_content_base
+from actions.content_reload import ReloadingContentBase
+from tests.actions.conftest import CONTENT_DIR
+
+CONTENT = load_content_base(CONTENT_DIR)
+
+
+def edit_topic(directory: Path, topic_id: str, change) -> Path:
+    path = directory / "topics" / f"{topic_id}.yml"
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def test_every_intent_maps_to_a_topic_with_sources() -> None:
+    for intent, topic_id in CONTENT.intent_topics.items():
+        topic = CONTENT.topics[topic_id]
+        assert topic.sources, intent
+        assert all(source.url.startswith("https://") for source in topic.sources)
+
+
+def test_the_issue_topics_all_exist() -> None:
+    expected = {
+        "surgery_hardware", "why_hardware_hidden", "risk_factors", "why_screws_loosen",
+        "how_protrusion_happens", "protrusion_treatment", "how_rare", "prevention_followup",
+        "emergency_exposed_hardware", "warning_signs", "disclaimer", "out_of_scope", "handoff",
+    }
+    assert expected <= set(CONTENT.topics)
+
+
+def test_emergency_texts_keep_the_number_placeholder() -> None:
+    for topic_id in ("emergency_exposed_hardware", "emergency_neurological"):
+        assert "{emergency_number}" in CONTENT.topics[topic_id].answer
+
+
+def test_the_reminder_carries_the_emergency_instruction() -> None:
+    assert "{emergency_number}" in CONTENT.reminder
+    assert "\n" not in CONTENT.reminder
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.update(sources=[]), "needs at least one source"),
+        (lambda d: d["sources"][0].pop("url"), "source 1 is missing \\['url'\\]"),
+        (lambda d: d["sources"][0].update(url="http://example.org"), "needs an https:// URL"),
+        (lambda d: d["review"].update(review_due=dt.date(2020, 1, 1)), "review was due on 2020-01-01"),
+        (lambda d: d["review"].update(status="maybe"), "review status must be one of"),
+        (lambda d: d.update(follow_ups=["no_such_topic"]), "follow-up 'no_such_topic' is not a topic"),
+        (lambda d: d.update(short_answer="x" * 400), "'short_answer' is 400 characters"),
+        (lambda d: d.pop("title"), "the topic is missing \\['title'\\]"),
+    ],
+)
+def test_a_broken_topic_is_refused_with_its_file_and_entry(content_copy: Path, change, message: str) -> None:
+    path = edit_topic(content_copy, "risk_factors", change)
+    with pytest.raises(ContentError, match=message) as error:
+        load_content_base(content_copy)
+    assert error.value.path == path
+    assert error.value.entry == "risk_factors"
+    assert "risk_factors" in str(error.value) and str(path) in str(error.value)
+
+
+def test_a_duplicate_id_is_refused(content_copy: Path) -> None:
+    original = (content_copy / "topics" / "how_rare.yml").read_text()
+    (content_copy / "topics" / "how_rare_copy.yml").write_text(original)
+    with pytest.raises(ContentError, match="id must equal the file name|duplicate id"):
+        load_content_base(content_copy)
+
+
+def test_an_intent_mapped_to_an_unknown_topic_is_refused(content_copy: Path) -> None:
+    base = content_copy / "base.yml"
+    base.write_text(base.read_text().replace("ask_how_rare: how_rare", "ask_how_rare: how_often"))
+    with pytest.raises(ContentError, match="entry 'ask_how_rare': maps to unknown topic 'how_often'"):
+        load_content_base(content_copy)
+
+
+def test_malformed_yaml_names_the_file(content_copy: Path) -> None:
+    path = content_copy / "topics" / "how_rare.yml"
+    path.write_text("id: how_rare\nanswer: [unclosed\n")
+    with pytest.raises(ContentError, match="how_rare.yml: entry 'how_rare': cannot read the file"):
+        load_content_base(content_copy)
+
+
+def _touch_later(path: Path) -> None:
+    later = time.time() + 5
+    os.utime(path, (later, later))
+
+
+def test_an_edit_is_served_without_a_restart(content_copy: Path) -> None:
+    served = ReloadingContentBase(content_copy)
+    path = edit_topic(content_copy, "how_rare", lambda d: d.update(answer="Edited answer."))
+    _touch_later(path)
+    assert served.get().topics["how_rare"].answer == "Edited answer."
+    assert served.last_error is None
+
+
+def test_a_broken_edit_keeps_the_last_good_content_serving(content_copy: Path) -> None:
+    served = ReloadingContentBase(content_copy)
+    good_answer = served.get().topics["how_rare"].answer
+    path = edit_topic(content_copy, "how_rare", lambda d: d.update(sources=[]))
+    _touch_later(path)
+    assert served.get().topics["how_rare"].answer == good_answer
+    assert served.last_error is not None and "needs at least one source" in str(served.last_error)

@@ -1,0 +1,48 @@
+"""The triage record staff read, and the handoff that flags a conversation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.content_reload import ReloadingContentBase
+from actions.handoff import ActionHandoff
+from actions.triage import ActionRecordTriage, TriageLog
+from tests.actions.conftest import CONTENT_DIR, make_tracker
+
+
+async def test_an_emergency_is_recorded_with_its_evidence(tmp_path: Path) -> None:
+    log = TriageLog(tmp_path / "triage.db")
+    tracker = make_tracker("report_exposed_hardware", text="the screw is poking out", sender_id="patient-1")
+    tracker.latest_message["safety"] = {"category": "exposed_hardware", "evidence": [{"text": "screw is poking out"}]}
+
+    assert await ActionRecordTriage(log).run(CollectingDispatcher(), tracker, {}) == []
+
+    [event] = log.recent()
+    assert (event.sender_id, event.category, event.message) == (
+        "patient-1", "emergency_exposed_hardware", "the screw is poking out",
+    )
+    assert event.details["safety"]["category"] == "exposed_hardware"
+
+
+async def test_the_record_survives_a_new_log_object(tmp_path: Path) -> None:
+    TriageLog(tmp_path / "triage.db").record(
+        __import__("actions.triage", fromlist=["TriageEvent"]).TriageEvent("s", "handoff", None, None, None, {})
+    )
+    assert [e.category for e in TriageLog(tmp_path / "triage.db").recent()] == ["handoff"]
+
+
+async def test_handoff_flags_the_conversation_and_answers_from_content(tmp_path: Path) -> None:
+    log = TriageLog(tmp_path / "triage.db")
+    action = ActionHandoff(ReloadingContentBase(CONTENT_DIR), log)
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("request_human", slots={"handoff_contact": "jo@example.org"})
+
+    events = await action.run(dispatcher, tracker, {})
+
+    [event] = log.recent()
+    assert event.category == "handoff" and event.details["contact"] == "jo@example.org"
+    assert "Source:" in dispatcher.messages[0]["text"]
+    assert events == [SlotSet("handoff_contact", None)]

@@ -1,0 +1,126 @@
+"""The rule-based safety detector, on its own (no trained model needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from nlu_components.safety.detector import (
+    EXPOSED_HARDWARE,
+    NEURO_RED_FLAG,
+    UNCLEAR_EXPOSURE,
+    SafetyDetector,
+)
+from nlu_components.safety.rules import SafetyRulesError
+from tests.conftest import load_safety_messages
+
+SAFETY_MESSAGES = load_safety_messages()
+EMERGENCIES = [m for m in SAFETY_MESSAGES if m["expect"] in ("exposed_hardware", "neuro_red_flag")]
+NON_EMERGENCIES = [m for m in SAFETY_MESSAGES if m["expect"] not in ("exposed_hardware", "neuro_red_flag")]
+
+
+def test_the_safety_sets_are_big_enough() -> None:
+    exposed = [m for m in SAFETY_MESSAGES if m["expect"] == "exposed_hardware"]
+    assert len(exposed) >= 120
+    assert len(NON_EMERGENCIES) >= 120
+    assert len(SAFETY_MESSAGES) >= 300
+
+
+@pytest.mark.parametrize("message", EMERGENCIES, ids=lambda m: f"{m['set']}:{m['kind']}:{m['text'][:40]}")
+def test_every_emergency_in_the_safety_sets_is_caught(detector: SafetyDetector, nlp: Language, message: dict) -> None:
+    verdict = detector.analyse(nlp.make_doc(message["text"]))
+    assert verdict.category == message["expect"], verdict.as_dict()
+
+
+def test_false_alarm_rate_on_non_emergencies_is_at_most_3_percent(detector: SafetyDetector, nlp: Language) -> None:
+    alarms = [m["text"] for m in NON_EMERGENCIES if detector.analyse(nlp.make_doc(m["text"])).is_emergency]
+    assert len(alarms) / len(NON_EMERGENCIES) <= 0.03, alarms
+
+
+# The behaviours the safety issue names, as a table a clinician can read.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Exposed hardware, whatever else the message says.
+        ("no fever, no pain, but the screw is visible", EXPOSED_HARDWARE),
+        ("can screws push through skin? because mine just did", EXPOSED_HARDWARE),
+        ("there's something silver in my wound", EXPOSED_HARDWARE),
+        ("my moms scew is poking thru her skn", EXPOSED_HARDWARE),
+        ("the steel nail from my op is sticking out of my back", EXPOSED_HARDWARE),
+        ("i think the rod might be showing through my incision", EXPOSED_HARDWARE),
+        ("doesnt hurt at all and the screw is out of the skin", EXPOSED_HARDWARE),
+        ("it's been poking out for 2 weeks", None),  # no hardware word: nothing to go on
+        ("the hardware has been poking out for 2 weeks", EXPOSED_HARDWARE),
+        ("se le ve el tornillo", EXPOSED_HARDWARE),
+        ("el metal está afuera", EXPOSED_HARDWARE),
+        ("it came through in 2019 and they fixed it, but now the other screw is poking out again", EXPOSED_HARDWARE),
+        # Neurological red flags.
+        ("my legs suddenly went weak after my fusion", NEURO_RED_FLAG),
+        ("numb in the groin since this morning", NEURO_RED_FLAG),
+        ("i wet myself and didnt feel it, back surgery last week", NEURO_RED_FLAG),
+        # Not emergencies.
+        ("can a screw push through the skin?", None),
+        ("what should I do if it ever happens?", None),
+        ("no metal is showing, just a bump", None),
+        ("it broke through in 2019, they fixed it", None),
+        ("saw a video of a screw poking out of someone's back", None),
+        ("the screw backed out on my scan", None),
+        ("there's a drywall screw sticking out of the wall", None),
+        ("the screw in my glasses is coming out", None),
+        ("my fishing rod snapped", None),
+        ("screw this, i'm going to bed", None),
+        ("i can feel the rod under my skin, it's been like that for years", None),
+        ("my legs were weak before surgery but they're getting stronger now", None),
+        ("no numbness, no bladder problems", None),
+        # Unclear: ask one question.
+        ("my wound opened and i can see something white", UNCLEAR_EXPOSURE),
+        ("something is poking out of my back", UNCLEAR_EXPOSURE),
+    ],
+)
+def test_named_behaviours(detector: SafetyDetector, nlp: Language, text: str, expected: str) -> None:
+    assert detector.analyse(nlp.make_doc(text)).category == expected
+
+
+def test_negation_scope_stops_at_the_clause(detector: SafetyDetector, nlp: Language) -> None:
+    verdict = detector.analyse(nlp.make_doc("no fever, no pain, but the screw is visible"))
+    assert verdict.is_emergency
+    assert verdict.evidence[0].text == "screw is visible"
+
+
+def test_suppressed_mentions_say_why(detector: SafetyDetector, nlp: Language) -> None:
+    verdict = detector.analyse(nlp.make_doc("no metal is showing, just a bump"))
+    assert verdict.category is None
+    assert verdict.suppressed[0].context == ("negated",)
+
+
+@pytest.mark.parametrize(
+    ("metadata", "number"),
+    [
+        ({"locale": "en-US"}, "911"),
+        ({"locale": "en_GB"}, "999"),
+        ({"country": "de"}, "112"),
+        ({"locale": "fr-FR"}, "112"),
+        ({"locale": "ja-JP"}, "your local emergency number"),
+        ({}, "your local emergency number"),
+        (None, "your local emergency number"),
+    ],
+)
+def test_emergency_number_follows_the_locale(detector: SafetyDetector, metadata: dict, number: str) -> None:
+    assert detector.emergency_number(metadata) == number
+
+
+def test_an_unquoted_yes_or_no_in_the_rules_file_is_refused(nlp: Language, tmp_path: Path) -> None:
+    rules = (Path(__file__).resolve().parents[2] / "nlu_components" / "safety" / "rules.yml").read_text()
+    broken = tmp_path / "rules.yml"
+    broken.write_text(rules.replace('cues: ["no", not', "cues: [no, not"))
+    with pytest.raises(SafetyRulesError, match="quote it"):
+        SafetyDetector.from_file(nlp.make_doc, broken)
+
+
+def test_a_missing_rules_key_names_the_key(nlp: Language, tmp_path: Path) -> None:
+    broken = tmp_path / "rules.yml"
+    broken.write_text("version: 1\nspelling: {}\n")
+    with pytest.raises(SafetyRulesError, match="missing key 'neurological_red_flags'"):
+        SafetyDetector.from_file(nlp.make_doc, broken)
