@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, DefaultDict, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, DefaultDict, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 from spacy.tokens import Doc
 
 from nlu_components.safety.normalise import (
     CLAUSE_END,
+    QUESTION_END,
     SENTENCE_END,
     NormalisedWord,
     Normaliser,
@@ -127,16 +128,22 @@ class _Message:
         self.norms = [w.norm for w in words]
         self.sentence: List[int] = []
         self.clause: List[int] = []
+        self.questions: Set[int] = set()  # sentences that end with a question mark
         breaks = {span.start for span in clause_breaks.find(self.norms)}
         sentence = clause = 0
         for i, norm in enumerate(self.norms):
-            if norm == SENTENCE_END:
+            if norm in (SENTENCE_END, QUESTION_END):
+                if norm == QUESTION_END:
+                    self.questions.add(sentence)
                 sentence += 1
                 clause += 1
             elif norm == CLAUSE_END or i in breaks:
                 clause += 1
             self.sentence.append(sentence)
             self.clause.append(clause)
+
+    def sentence_words(self, sentence: int) -> List[str]:
+        return [n for n, s in zip(self.norms, self.sentence) if s == sentence and n not in (SENTENCE_END, QUESTION_END, CLAUSE_END)]
 
     def text(self, spans: Iterable[Span], original: str) -> Tuple[str, int, int]:
         spans = list(spans)
@@ -314,7 +321,7 @@ class SafetyDetector:
                 skin_intact = any(
                     _gap(s, trigger) <= INTACT_WINDOW or _gap(s, anchor) <= INTACT_WINDOW for s in intact
                 )
-                if kind == "visible" and skin_intact:
+                if kind in ("visible", "surface") and skin_intact:
                     unclear.append(_Mention(f"{UNCLEAR_EXPOSURE}/intact_skin", (anchor,), trigger, phrase))
                 else:
                     exposed.append(_Mention(f"{EXPOSED_HARDWARE}/{kind}", (anchor,), trigger, phrase))
@@ -324,7 +331,7 @@ class SafetyDetector:
                 for o in unclear_objects
                 if m.sentence[o.start] == m.sentence[trigger.start] and _gap(o, trigger) <= self.rules.window
             ]
-            if objects or kind == "surface":
+            if objects or kind in ("surface", "strong"):
                 anchors = tuple(objects[:1])
                 unclear.append(_Mention(f"{UNCLEAR_EXPOSURE}/no_hardware_word", anchors, trigger, phrase))
         object_descriptions = self._object_descriptions.find(norms)
@@ -372,22 +379,19 @@ class SafetyDetector:
             reasons.append("hypothetical")
         if self._is_historical(m, mention):
             reasons.append("historical")
-        if self._in_clause(m, mention.trigger, self._preexisting):
-            reasons.append("preexisting")
-        if self._in_clause(m, mention.trigger, self._general) and not any(
-            m.norms[i] in self.rules.personal_words
-            for i in range(len(m.norms))
-            if m.sentence[i] == m.sentence[mention.trigger.start]
+        if self._in_clause(m, mention.trigger, self._preexisting) or (
+            mention.trigger_phrase in self.rules.visible_exposure
+            and any(m.sentence[c.start] == m.sentence[mention.trigger.start] for c in self._preexisting.find(m.norms))
         ):
+            reasons.append("preexisting")
+        if self._is_general_question(m, mention):
             reasons.append("general_question")
         if self._cue_before_trigger(m, mention, self._media) or (
             mention.trigger_phrase in self._imaging_applies_to
             and self._in_clause(m, mention.trigger, self._media)
         ):
             reasons.append("media")
-        if self._cue_before_trigger(m, mention, self._other_people) and self._in_clause(
-            m, mention.trigger, self._past
-        ) and not self._in_clause(m, mention.trigger, self._current):
+        if self._is_other_persons_story(m, mention):
             reasons.append("other_person_past")
         if mention.trigger_phrase in self._imaging_applies_to and self._in_clause(
             m, mention.trigger, self._imaging
@@ -397,9 +401,54 @@ class SafetyDetector:
             m, mention, self._examined
         ):
             reasons.append("examined_by_clinician")
+        if mention.rule.startswith(NEURO_RED_FLAG):
+            return reasons
         if self._is_other_object(m, mention):
             reasons.append("other_object")
+        if mention.trigger_phrase in self._imaging_applies_to and any(
+            0 <= cue.start - mention.trigger.end <= 2 for cue in self._examined.find(m.norms)
+        ):
+            reasons.append("visiting_clinician")  # "do i need to see my GP about my metalwork"
         return reasons
+
+    def _is_other_persons_story(self, m: _Message, mention: _Mention) -> bool:
+        """ "my coworker's uncle had a screw come out": someone else, in the past,
+        unless "now" comes before the mention ("...and now her screw is poking out")."""
+        if not self._cue_before_trigger(m, mention, self._other_people):
+            return False
+        if not self._in_clause(m, mention.trigger, self._past):
+            return False
+        clause = m.clause[mention.trigger.start]
+        return not any(
+            m.clause[c.start] == clause and c.end <= mention.trigger.start for c in self._current.find(m.norms)
+        )
+
+    def _is_general_question(self, m: _Message, mention: _Mention) -> bool:
+        """ "is exposed hardware always infected", "how often do rods come through the skin?" """
+        sentence = m.sentence[mention.trigger.start]
+        words = m.sentence_words(sentence)
+        if any(word in self.rules.personal_words for word in words):
+            return False
+        if any(m.sentence[cue.start] == sentence for cue in self._general.find(m.norms)):
+            return True
+        if self._in_clause(m, mention.trigger, self._current):
+            return False  # "...and now there's something metal in it??"
+        is_question = sentence in m.questions or any(
+            m.norms[i] in self.rules.question_starts
+            for i in range(len(m.norms))
+            if m.sentence[i] == sentence and (i == 0 or m.clause[i - 1] != m.clause[i] or m.norms[i - 1] in ("|", "||", "||?"))
+        )
+        if not is_question:
+            return False
+        adjective = any(mention.trigger.end == anchor.start for anchor in mention.anchors)  # "exposed hardware"
+        if not adjective and any(0 <= mention.trigger.start - cue.end <= 2 for cue in self._present.find(m.norms)):
+            return False  # "is it bad that a screw is poking out?" is a report
+        definite = self.rules.definite_words
+        for anchor in mention.anchors:
+            before = m.norms[max(0, anchor.start - 2) : anchor.start]
+            if any(word in definite for word in before):
+                return False
+        return True
 
     def _is_other_object(self, m: _Message, mention: _Mention) -> bool:
         """A drywall screw, a curtain rod, a screw "sticking out of the wall"."""
@@ -434,7 +483,7 @@ class SafetyDetector:
         clause = m.clause[mention.trigger.start]
         return any(
             m.clause[cue.start] == clause
-            and cue.end <= mention.trigger.start
+            and cue.start < mention.trigger.start
             and not any(_overlaps(cue, h) for h in hedges)
             for cue in index.find(m.norms)
         )
@@ -466,7 +515,7 @@ class SafetyDetector:
         current = self._current.find(m.norms)
         clause = m.clause[mention.trigger.start]
         for cue in self._hypothetical.find(m.norms):
-            if m.clause[cue.start] != clause or cue.end > mention.trigger.start:
+            if m.clause[cue.start] != clause or cue.start >= mention.trigger.start:
                 continue
             if any(_overlaps(cue, h) for h in hedges):
                 continue
@@ -501,7 +550,9 @@ class SafetyDetector:
     def _reasserted(self, m: _Message, suppressed: List[Evidence], text: str) -> List[Evidence]:
         """A hypothetical exposure followed by "mine just did" is a report."""
         hypothetical = [
-            e for e in suppressed if e.rule.startswith(EXPOSED_HARDWARE) and e.context == ("hypothetical",)
+            e
+            for e in suppressed
+            if e.rule.startswith(EXPOSED_HARDWARE) and set(e.context) <= {"hypothetical", "general_question"}
         ]
         if not hypothetical:
             return []

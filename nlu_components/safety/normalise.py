@@ -17,6 +17,7 @@ from typing import Dict, FrozenSet, List, Mapping, Protocol
 from spacy.tokens import Doc
 
 SENTENCE_END = "||"
+QUESTION_END = "||?"
 CLAUSE_END = "|"
 
 # Words one typo away from a key word that are real words of their own.
@@ -111,7 +112,8 @@ class Normaliser:
                     words.append(NormalisedWord(SENTENCE_END, token.idx, end))
                 continue
             if token.text.strip(".!?") == "" and token.text not in {"...", "…"}:
-                words.append(NormalisedWord(SENTENCE_END, token.idx, end))
+                marker = QUESTION_END if "?" in token.text else SENTENCE_END
+                words.append(NormalisedWord(marker, token.idx, end))
                 continue
             if token.is_punct or token.text in {"...", "…", "--"}:
                 words.append(NormalisedWord(CLAUSE_END, token.idx, end))
@@ -127,6 +129,6 @@ class Normaliser:
 
     def words(self, text: str) -> List[str]:
         """Normalised words of a text (punctuation dropped): used for rule phrases."""
-        return [w.norm for w in self.doc_words(self._tokenizer(text)) if w.norm not in (SENTENCE_END, CLAUSE_END)]
+        return [w.norm for w in self.doc_words(self._tokenizer(text)) if w.norm not in (SENTENCE_END, QUESTION_END, CLAUSE_END)]
 
 

@@ -48,6 +48,8 @@ class SafetyRules:
     breakdown_words: FrozenSet[Phrase]
     preexisting_cues: FrozenSet[Phrase]
     general_cues: FrozenSet[Phrase]
+    question_starts: FrozenSet[str]
+    definite_words: FrozenSet[str]
     personal_words: FrozenSet[str]
     wound_opening: FrozenSet[Phrase]
     unclear_objects: FrozenSet[Phrase]
@@ -160,6 +162,8 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         breakdown_words=phrases("surface_exposure.breakdown"),
         preexisting_cues=phrases("context.preexisting.cues"),
         general_cues=phrases("general_cues"),
+        question_starts=words("question_starts"),
+        definite_words=words("definite_words"),
         personal_words=words("personal_words"),
         wound_opening=phrases("wound_opening"),
         unclear_objects=phrases("unclear_objects"),
