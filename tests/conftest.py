@@ -48,3 +48,26 @@ def latest_model() -> Path:
 @pytest.fixture(scope="session")
 def model_path() -> Path:
     return latest_model()
+
+
+@pytest.fixture(scope="session")
+def event_loop_for_agent():
+    """One event loop for the in-process Rasa agent; tests drive it with run_until_complete."""
+    import asyncio
+
+    loop = asyncio.new_event_loop()
+    yield loop
+    loop.close()
+
+
+@pytest.fixture(scope="session")
+def offline_agent(model_path: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The trained assistant in-process, with the action server unreachable.
+
+    Port 9 (discard) is closed here, so every custom action fails the way it
+    does when the action server is down.
+    """
+    from rasa.core.agent import Agent
+    from rasa.utils.endpoints import EndpointConfig
+
+    return Agent.load(str(model_path), action_endpoint=EndpointConfig(url="http://127.0.0.1:9/webhook"))

@@ -51,7 +51,7 @@ def test_false_alarm_rate_on_non_emergencies_is_at_most_3_percent(detector: Safe
         ("the steel nail from my op is sticking out of my back", EXPOSED_HARDWARE),
         ("i think the rod might be showing through my incision", EXPOSED_HARDWARE),
         ("doesnt hurt at all and the screw is out of the skin", EXPOSED_HARDWARE),
-        ("it's been poking out for 2 weeks", None),  # no hardware word: nothing to go on
+        ("it's been poking out for 2 weeks", UNCLEAR_EXPOSURE),  # no hardware word: ask
         ("the hardware has been poking out for 2 weeks", EXPOSED_HARDWARE),
         ("se le ve el tornillo", EXPOSED_HARDWARE),
         ("el metal está afuera", EXPOSED_HARDWARE),

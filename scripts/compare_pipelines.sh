@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Train each candidate NLU pipeline in configs/pipelines/ and score it on the held-out split.
+# The safety override is left out of the candidates so the classifiers are compared alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=3
+out=results/compare
+mkdir -p "$out"
+for config in configs/pipelines/*.yml; do
+  name=$(basename "$config" .yml)
+  echo "==> $name"
+  start=$(date +%s)
+  .venv/bin/rasa train nlu --nlu data/nlu --config "$config" --out "$out/$name" --quiet >/dev/null
+  echo "train_seconds=$(( $(date +%s) - start ))" > "$out/$name/timing.txt"
+  .venv/bin/rasa test nlu --model "$out/$name" --nlu tests/nlu/heldout.yml --out "$out/$name/report" --quiet >/dev/null
+  .venv/bin/python scripts/nlu_report.py "$out/$name/report" --summary
+  cat "$out/$name/timing.txt"
+done

@@ -1,0 +1,97 @@
+"""The emergency reply comes first in every dialogue state, with the action server down.
+
+The agent runs in-process with its action endpoint on a closed port, so any
+custom action fails: the safety replies are domain responses and must not care.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import List
+
+import pytest
+
+pytestmark = pytest.mark.needs_model
+
+EXPOSED = "screw is poking out of my back right now"
+_ids = itertools.count()
+
+
+@pytest.fixture
+def chat(offline_agent, event_loop_for_agent):
+    """Send messages as one new user; returns the texts the assistant replied to the last one."""
+    sender = f"state-test-{next(_ids)}"
+
+    def send(text: str) -> List[str]:
+        replies = event_loop_for_agent.run_until_complete(offline_agent.handle_text(text, sender_id=sender))
+        return [r.get("text", "") for r in replies or []]
+
+    return send
+
+
+def first_reply_is_emergency(replies: List[str]) -> bool:
+    return bool(replies) and replies[0].startswith("This may be a medical emergency")
+
+
+def test_first_message(chat) -> None:
+    assert first_reply_is_emergency(chat(EXPOSED))
+
+
+def test_fiftieth_message(chat) -> None:
+    small_talk = ["hello", "why do screws loosen", "thanks", "how rare is it", "ok"]
+    for text in itertools.islice(itertools.cycle(small_talk), 49):
+        chat(text)
+    assert first_reply_is_emergency(chat(EXPOSED))
+
+
+def test_after_a_fallback(chat) -> None:
+    chat("asdfgh qwerty zxcv")
+    assert first_reply_is_emergency(chat(EXPOSED))
+
+
+def test_mid_form(chat) -> None:
+    assert "How should they reach you" in chat("can i talk to a real person please")[0]
+    assert first_reply_is_emergency(chat("wait, the screw is sticking out of my skin"))
+
+
+def test_after_a_completed_handoff_request(chat) -> None:
+    chat("i want to speak to a human")
+    chat("jo@example.org")
+    assert first_reply_is_emergency(chat(EXPOSED))
+
+
+def test_reported_again_later(chat) -> None:
+    assert first_reply_is_emergency(chat(EXPOSED))
+    chat("thank you")
+    assert first_reply_is_emergency(chat("the metal is still showing through my skin"))
+
+
+def test_neurological_red_flags(chat) -> None:
+    replies = chat("since this morning i cant feel anything when i wipe and my legs are weak")
+    assert first_reply_is_emergency(replies)
+    assert "nerves" in replies[0]
+
+
+def test_warning_signs_get_the_urgent_reply(chat) -> None:
+    assert chat("there's a red bump over my screw, no metal showing")[0].startswith("Please call your surgeon's office today")
+
+
+@pytest.mark.parametrize(
+    ("answer", "emergency"),
+    [("yes", True), ("i'm not sure", True), ("what do you mean", True), ("no", False)],
+)
+def test_the_metal_question_escalates_on_yes_or_on_no_clear_answer(chat, answer: str, emergency: bool) -> None:
+    assert chat("my wound opened and i can see something white")[0] == "Can you see metal through the skin right now?"
+    replies = chat(answer)
+    assert first_reply_is_emergency(replies) is emergency
+    if not emergency:
+        assert replies[0].startswith("Please call your surgeon's office today")
+
+
+def test_emergency_number_follows_the_channel_locale(offline_agent, event_loop_for_agent) -> None:
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+    output = CollectingOutputChannel()
+    message = UserMessage(EXPOSED, output, "locale-test", input_channel="rest", metadata={"locale": "en-GB"})
+    event_loop_for_agent.run_until_complete(offline_agent.handle_message(message))
+    assert "Call 999 or go to the nearest emergency department" in output.messages[0]["text"]

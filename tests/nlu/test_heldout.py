@@ -1,0 +1,63 @@
+"""The held-out NLU split (never trained on): macro F1 >= 0.95 and exposed-hardware recall 1.0."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Dict, List, Tuple
+
+import pytest
+from rasa.shared.nlu.training_data.loading import load_data
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.needs_model
+
+HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
+TRAINING = ROOT / "data" / "nlu"
+
+
+def _normalise(text: str) -> str:
+    return " ".join("".join(ch for ch in text.lower() if ch.isalnum() or ch.isspace()).split())
+
+
+def test_the_heldout_split_is_never_trained_on() -> None:
+    training = {_normalise(e.get("text")) for e in load_data(str(TRAINING)).training_examples}
+    overlap = [e.get("text") for e in load_data(str(HELDOUT)).training_examples if _normalise(e.get("text")) in training]
+    assert overlap == []
+
+
+@pytest.fixture(scope="module")
+def pairs(offline_agent, event_loop_for_agent) -> List[Tuple[str, str]]:
+    examples = load_data(str(HELDOUT)).training_examples
+
+    async def parse_all() -> List[Tuple[str, str]]:
+        return [(e.get("intent"), (await offline_agent.parse_message(e.get("text")))["intent"]["name"]) for e in examples]
+
+    return event_loop_for_agent.run_until_complete(parse_all())
+
+
+def f1_by_intent(pairs: List[Tuple[str, str]]) -> Dict[str, float]:
+    true_pos, predicted, actual = Counter(), Counter(), Counter()
+    for gold, guess in pairs:
+        actual[gold] += 1
+        predicted[guess] += 1
+        if gold == guess:
+            true_pos[gold] += 1
+    scores = {}
+    for intent in actual:
+        precision = true_pos[intent] / predicted[intent] if predicted[intent] else 0.0
+        recall = true_pos[intent] / actual[intent]
+        scores[intent] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return scores
+
+
+def test_macro_f1_is_at_least_0_95(pairs: List[Tuple[str, str]]) -> None:
+    scores = f1_by_intent(pairs)
+    macro = sum(scores.values()) / len(scores)
+    errors = [(gold, guess) for gold, guess in pairs if gold != guess]
+    assert macro >= 0.95, (round(macro, 3), errors)
+
+
+def test_exposed_hardware_recall_is_1(pairs: List[Tuple[str, str]]) -> None:
+    exposed = [guess for gold, guess in pairs if gold == "report_exposed_hardware"]
+    assert exposed and all(guess == "report_exposed_hardware" for guess in exposed)
