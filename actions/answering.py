@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -29,26 +29,22 @@ class ActionAnswerTopic(Action):
     def __init__(self, content: ReloadingContentBase) -> None:
         self._content = content
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_topic"
 
-    def _topic(self, content: ContentBase, tracker: Tracker) -> Optional[Topic]:
+    def _topic(self, content: ContentBase, tracker: Tracker) -> Topic | None:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "ask_topic":
             topic_id = next(tracker.get_latest_entity_values("topic"), None)
             return content.topics.get(topic_id) if topic_id else None
         return content.topic_for_intent(intent) if intent else None
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         content = self._content.get()
         topic = self._topic(content, tracker)
         if topic is None or not content.servable(topic):
             dispatcher.utter_message(response="utter_default")
             return []
-        rendered = render_topic(
-            content, topic, tracker.get_latest_input_channel(), emergency_number(tracker)
-        )
+        rendered = render_topic(content, topic, tracker.get_latest_input_channel(), emergency_number(tracker))
         dispatcher.utter_message(text=rendered.text, buttons=rendered.buttons)
         return [SlotSet("last_topic", topic.id)]

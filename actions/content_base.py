@@ -10,13 +10,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Tuple
 
 import yaml
 
 REVIEW_STATUSES = ("draft", "approved")
 TOPIC_KEYS = {
-    "id", "title", "button_title", "version", "review", "answer", "short_answer", "follow_ups", "sources",
+    "id",
+    "title",
+    "button_title",
+    "version",
+    "review",
+    "answer",
+    "short_answer",
+    "follow_ups",
+    "sources",
 }
 REVIEW_KEYS = {"status", "reviewed_by", "reviewed_on", "review_due"}
 SOURCE_KEYS = {"title", "publisher", "url"}
@@ -74,7 +82,7 @@ class ContentBase:
     reminder: str
     serve_drafts: bool
 
-    def topic_for_intent(self, intent: str) -> Optional[Topic]:
+    def topic_for_intent(self, intent: str) -> Topic | None:
         topic_id = self.intent_topics.get(intent)
         return self.topics.get(topic_id) if topic_id else None
 
@@ -144,7 +152,9 @@ def parse_topic(path: Path, data: Any, today: dt.date) -> Topic:
 
     short_answer = _require_text(path, entry, data, "short_answer")
     if len(short_answer) > MAX_SHORT_ANSWER:
-        raise ContentError(path, entry, f"'short_answer' is {len(short_answer)} characters; the limit is {MAX_SHORT_ANSWER}")
+        raise ContentError(
+            path, entry, f"'short_answer' is {len(short_answer)} characters; the limit is {MAX_SHORT_ANSWER}"
+        )
     button_title = _require_text(path, entry, data, "button_title")
     if len(button_title) > MAX_BUTTON_TITLE:
         raise ContentError(path, entry, f"'button_title' is over {MAX_BUTTON_TITLE} characters")
@@ -198,7 +208,7 @@ def content_files(directory: Path) -> List[Path]:
     return [directory / "base.yml"] + sorted((directory / "topics").glob("*.yml"))
 
 
-def load_content_base(directory: Path, today: Optional[dt.date] = None) -> ContentBase:
+def load_content_base(directory: Path, today: dt.date | None = None) -> ContentBase:
     """Load and validate the whole content base in `directory`.
 
     Raises:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from pathlib import Path
-from typing import Callable, Optional, Tuple
+from typing import Callable, Tuple
 
 from actions.content_base import ContentBase, ContentError, content_files, load_content_base
 
@@ -32,7 +32,7 @@ class ReloadingContentBase:
         self._today = today
         self._fingerprint: Fingerprint = self._current_fingerprint()
         self._content = load_content_base(directory, today())
-        self.last_error: Optional[ContentError] = None
+        self.last_error: ContentError | None = None
 
     def _current_fingerprint(self) -> Fingerprint:
         stamps = []

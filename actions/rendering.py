@@ -7,7 +7,7 @@ The same rendering feeds the custom action and the three safety replies kept in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 from actions.content_base import ContentBase, Topic
 
@@ -38,7 +38,7 @@ def follow_up_buttons(content: ContentBase, topic: Topic) -> List[Dict[str, str]
     buttons = []
     for topic_id in topic.follow_ups:
         target = content.topics[topic_id]
-        payload = '/ask_topic{"topic": "%s"}' % target.id
+        payload = '/ask_topic{"topic": "' + target.id + '"}'
         buttons.append({"title": target.button_title, "payload": payload})
     return buttons
 
@@ -51,7 +51,7 @@ def numbered_choices(buttons: List[Dict[str, str]]) -> str:
 def render_topic(
     content: ContentBase,
     topic: Topic,
-    channel: Optional[str] = None,
+    channel: str | None = None,
     emergency_number: str = "{emergency_number}",
 ) -> RenderedAnswer:
     """The full reply: answer, source line, reminder, and follow-up choices."""

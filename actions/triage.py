@@ -7,7 +7,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -41,9 +41,9 @@ CREATE TABLE IF NOT EXISTS triage_events (
 class TriageEvent:
     sender_id: str
     category: str
-    intent: Optional[str]
-    message: Optional[str]
-    channel: Optional[str]
+    intent: str | None
+    message: str | None
+    channel: str | None
     details: Dict[str, Any]
     created_at: str = ""
 
@@ -90,14 +90,19 @@ class TriageLog:
             ).fetchall()
         return [
             TriageEvent(
-                created_at=row[0], sender_id=row[1], category=row[2], intent=row[3],
-                message=row[4], channel=row[5], details=json.loads(row[6]),
+                created_at=row[0],
+                sender_id=row[1],
+                category=row[2],
+                intent=row[3],
+                message=row[4],
+                channel=row[5],
+                details=json.loads(row[6]),
             )
             for row in rows
         ]
 
 
-def event_from_tracker(tracker: Tracker, category: Optional[str] = None, **details: Any) -> TriageEvent:
+def event_from_tracker(tracker: Tracker, category: str | None = None, **details: Any) -> TriageEvent:
     latest = tracker.latest_message or {}
     intent = (latest.get("intent") or {}).get("name")
     safety = latest.get("safety")
@@ -119,11 +124,9 @@ class ActionRecordTriage(Action):
     def __init__(self, log: TriageLog) -> None:
         self._log = log
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_record_triage"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         self._log.record(event_from_tracker(tracker))
         return []

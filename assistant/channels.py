@@ -13,7 +13,7 @@ import json
 import logging
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -39,14 +39,12 @@ class InvalidRequest(ValueError):
 class IncomingMessage:
     sender: str
     text: str
-    metadata: Optional[Dict[str, Any]]
+    metadata: Dict[str, Any] | None
 
 
 def _clean_text(text: str) -> str:
     """Drop control characters (but keep line breaks and tabs) and trim."""
-    return "".join(
-        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
-    ).strip()
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")).strip()
 
 
 def parse_request_body(body: bytes, max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS) -> IncomingMessage:
@@ -67,7 +65,9 @@ def parse_request_body(body: bytes, max_message_chars: int = DEFAULT_MAX_MESSAGE
     try:
         payload = json.loads(decoded)
     except json.JSONDecodeError as error:
-        raise InvalidRequest(400, f"The request body is not valid JSON ({error.msg} at position {error.pos}); {usage}.") from None
+        raise InvalidRequest(
+            400, f"The request body is not valid JSON ({error.msg} at position {error.pos}); {usage}."
+        ) from None
     if not isinstance(payload, dict):
         raise InvalidRequest(400, f"The request body must be a JSON object; {usage}.")
 
@@ -86,8 +86,7 @@ def parse_request_body(body: bytes, max_message_chars: int = DEFAULT_MAX_MESSAGE
     if len(text) > max_message_chars:
         raise InvalidRequest(
             413,
-            f'"message" is {len(text)} characters; the limit is {max_message_chars}. '
-            "Please send it in shorter parts.",
+            f'"message" is {len(text)} characters; the limit is {max_message_chars}. Please send it in shorter parts.',
         )
 
     metadata = payload.get("metadata")
@@ -100,11 +99,11 @@ class ValidatedRestInput(InputChannel):
     """POST /webhooks/rest/webhook, for the website widget and integrations."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "ValidatedRestInput":
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> "ValidatedRestInput":
         credentials = credentials or {}
         return cls(int(credentials.get("max_message_chars", DEFAULT_MAX_MESSAGE_CHARS)))
 

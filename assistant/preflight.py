@@ -1,6 +1,6 @@
 """Start-up checks run before the Rasa server: fail early, with a message that says what to fix.
 
-    python -m assistant.preflight --endpoints endpoints.yml
+python -m assistant.preflight --endpoints endpoints.yml
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Sequence
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.utils.endpoints import read_endpoint_config
@@ -18,7 +18,7 @@ from assistant.tracker_store import TrackerStoreUnavailable, verify_database
 SQL_STORE_TYPES = {"sql", "assistant.tracker_store.VerifiedSQLTrackerStore"}
 
 
-def check_tracker_store(endpoints: Path) -> Optional[str]:
+def check_tracker_store(endpoints: Path) -> str | None:
     """Return an error message when the configured tracker store is unusable."""
     config = read_endpoint_config(str(endpoints), "tracker_store")
     if config is None or config.type is None:

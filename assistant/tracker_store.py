@@ -8,7 +8,7 @@ database cannot be opened, and Rasa then keeps conversations only in memory
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict
 
 import sqlalchemy as sa
 import sqlalchemy.exc
@@ -47,20 +47,18 @@ class VerifiedSQLTrackerStore(SQLTrackerStore):
 
     def __init__(
         self,
-        domain: Optional[Domain] = None,
-        dialect: Text = "sqlite",
-        host: Optional[Text] = None,
-        port: Optional[int] = None,
-        db: Text = "rasa.db",
-        username: Optional[Text] = None,
-        password: Optional[Text] = None,
-        event_broker: Optional[EventBroker] = None,
-        login_db: Optional[Text] = None,
-        query: Optional[Dict] = None,
+        domain: Domain | None = None,
+        dialect: str = "sqlite",
+        host: str | None = None,
+        port: int | None = None,
+        db: str = "rasa.db",
+        username: str | None = None,
+        password: str | None = None,
+        event_broker: EventBroker | None = None,
+        login_db: str | None = None,
+        query: Dict | None = None,
         **kwargs: Any,
     ) -> None:
         url = SQLTrackerStore.get_db_url(dialect, host, port, db, username, password, login_db, query)
         verify_database(url)
-        super().__init__(
-            domain, dialect, host, port, db, username, password, event_broker, login_db, query, **kwargs
-        )
+        super().__init__(domain, dialect, host, port, db, username, password, event_broker, login_db, query, **kwargs)

@@ -1,6 +1,6 @@
 """Serve the website chat page (web/) on a local URL, with no CDN and no build step.
 
-    python -m assistant.web_server --port 8080 --rasa-url http://127.0.0.1:5005
+python -m assistant.web_server --port 8080 --rasa-url http://127.0.0.1:5005
 """
 
 from __future__ import annotations

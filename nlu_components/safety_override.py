@@ -10,7 +10,7 @@ ranking is untouched, so staff analytics can see both.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any, Dict, List, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -46,7 +46,7 @@ class SafetyOverrideClassifier(GraphComponent):
         return [SpacyNLP]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {
             # Rules file; None means the one shipped in nlu_components/safety/.
             "rules_path": None,
@@ -56,19 +56,21 @@ class SafetyOverrideClassifier(GraphComponent):
             "neuro_intent": "report_neurological_red_flags",
             # Intent set when exposure is possible but unclear: the bot asks first.
             "unclear_intent": "report_possible_exposed_hardware",
+            # Intent for answers that are only uncertainty ("not sure", "idk").
+            "uncertain_intent": "nlu_fallback",
             # Entity carrying the emergency number for the channel's locale.
             "emergency_number_entity": "emergency_number",
         }
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[str, Any]) -> None:
         self._config = config
         self._rules_path = Path(config["rules_path"]) if config.get("rules_path") else DEFAULT_RULES_PATH
-        self._detector: Optional[SafetyDetector] = None
+        self._detector: SafetyDetector | None = None
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -76,7 +78,7 @@ class SafetyOverrideClassifier(GraphComponent):
         return cls(config)
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> List[str]:
         return ["spacy"]
 
     def _detector_for(self, model: SpacyModel) -> SafetyDetector:
@@ -94,6 +96,9 @@ class SafetyOverrideClassifier(GraphComponent):
             doc = model.model.make_doc(text)
             verdict = detector.analyse(doc)
             self._apply(message, verdict)
+            if verdict.category is None and detector.is_uncertain_answer(doc):
+                # "not sure" must never count as "no" to "can you see metal?"
+                message.set(INTENT, {"name": self._config["uncertain_intent"], "confidence": 1.0}, add_to_output=True)
             self._add_emergency_number(message, detector)
         return messages
 
@@ -105,13 +110,13 @@ class SafetyOverrideClassifier(GraphComponent):
             self._config["neuro_intent"],
             self._config["unclear_intent"],
         )
-        override: Optional[str] = None
+        override: str | None = None
         if verdict.category == EXPOSED_HARDWARE:
             override = exposed
         elif verdict.category == NEURO_RED_FLAG:
             override = neuro
         elif classified_name == exposed and any(
-            s.rule.startswith(EXPOSED_HARDWARE) for s in verdict.suppressed
+            s.rule.startswith((EXPOSED_HARDWARE, UNCLEAR_EXPOSURE)) for s in verdict.suppressed
         ):
             # The classifier says emergency, the rules see a negated or
             # hypothetical mention: ask rather than guess either way.

@@ -1,6 +1,6 @@
 """Print per-intent precision, recall and F1 and the confusion matrix from `rasa test nlu` output.
 
-    python scripts/nlu_report.py results/nlu [--summary]
+python scripts/nlu_report.py results/nlu [--summary]
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def per_intent(report: Dict) -> Dict[str, Dict[str, float]]:
 
 
 def confusion(errors: List[Dict], intents: List[str]) -> Dict[str, Dict[str, int]]:
-    matrix = {i: {} for i in intents}
+    matrix: Dict[str, Dict[str, int]] = {i: {} for i in intents}
     for error in errors:
         actual, predicted = error["intent"], error["intent_prediction"]["name"]
         matrix.setdefault(actual, {})

@@ -57,8 +57,8 @@ def main() -> int:
     args = parser.parse_args()
 
     yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 4096
+    yaml.preserve_quotes = True  # type: ignore[assignment]
+    yaml.width = 4096  # type: ignore[assignment]
     domain = yaml.load(args.domain.read_text(encoding="utf-8"))
     expected = rendered_responses(args.content)
     stale = [name for name, value in expected.items() if _plain(domain["responses"].get(name)) != value]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, DefaultDict, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Any, DefaultDict, Dict, FrozenSet, Iterable, List, Sequence, Set, Tuple
 
 from spacy.tokens import Doc
 
@@ -95,7 +95,7 @@ class SafetyVerdict:
     `category` is EXPOSED_HARDWARE, NEURO_RED_FLAG, UNCLEAR_EXPOSURE or None.
     """
 
-    category: Optional[str]
+    category: str | None
     evidence: Tuple[Evidence, ...] = ()
     suppressed: Tuple[Evidence, ...] = field(default=())
 
@@ -143,7 +143,11 @@ class _Message:
             self.clause.append(clause)
 
     def sentence_words(self, sentence: int) -> List[str]:
-        return [n for n, s in zip(self.norms, self.sentence) if s == sentence and n not in (SENTENCE_END, QUESTION_END, CLAUSE_END)]
+        return [
+            n
+            for n, s in zip(self.norms, self.sentence, strict=True)
+            if s == sentence and n not in (SENTENCE_END, QUESTION_END, CLAUSE_END)
+        ]
 
     def text(self, spans: Iterable[Span], original: str) -> Tuple[str, int, int]:
         spans = list(spans)
@@ -194,6 +198,7 @@ class SafetyDetector:
         self._breakdown = PhraseIndex(r.breakdown_words)
         self._preexisting = PhraseIndex(r.preexisting_cues)
         self._general = PhraseIndex(r.general_cues)
+        self._uncertain = PhraseIndex(r.uncertain_answers)
         self._strong = PhraseIndex(r.strong_exposure)
         self._visible = PhraseIndex(r.visible_exposure)
         self._intact = PhraseIndex(r.intact_skin)
@@ -252,7 +257,7 @@ class SafetyDetector:
         kept.extend(self._reasserted(message, suppressed, text))
 
         if any(e.rule.startswith(EXPOSED_HARDWARE) for e in kept):
-            category: Optional[str] = EXPOSED_HARDWARE
+            category: str | None = EXPOSED_HARDWARE
         elif any(e.rule.startswith(NEURO_RED_FLAG) for e in kept):
             category = NEURO_RED_FLAG
         elif unclear:
@@ -262,7 +267,18 @@ class SafetyDetector:
         decisive = [e for e in kept if category and e.rule.startswith(category)] or unclear
         return SafetyVerdict(category, tuple(decisive if category else ()), tuple(suppressed))
 
-    def emergency_number(self, metadata: Optional[Dict[str, Any]]) -> str:
+    def is_uncertain_answer(self, doc: Doc) -> bool:
+        """ "not sure", "idk", "hmm maybe": nothing but uncertainty (never a "no")."""
+        norms = [
+            w.norm for w in self.normaliser.doc_words(doc) if w.norm not in (SENTENCE_END, QUESTION_END, CLAUSE_END)
+        ]
+        spans = self._uncertain.find(norms)
+        if not spans:
+            return False
+        covered = {i for span in spans for i in range(span.start, span.end)}
+        return all(i in covered or word in self.rules.filler_words for i, word in enumerate(norms))
+
+    def emergency_number(self, metadata: Dict[str, Any] | None) -> str:
         """The emergency number for a channel's locale ("en-GB", "GB", {"country": "US"})."""
         if not isinstance(metadata, dict):
             return self.rules.emergency_number_default
@@ -277,7 +293,7 @@ class SafetyDetector:
     # ---------------------------------------------------------------- mentions
 
     def _surface_phrases(self, m: _Message) -> List[Span]:
-        """"out of his skin", "thru the wound": a preposition, <= 2 words, a surface."""
+        """ "out of his skin", "thru the wound": a preposition, <= 2 words, a surface."""
         surfaces = self._surfaces.find(m.norms)
         spans = []
         for prep in self._prepositions.find(m.norms):
@@ -309,8 +325,7 @@ class SafetyDetector:
             near = [
                 h
                 for h in hardware
-                if m.sentence[h.start] == m.sentence[trigger.start]
-                and _gap(h, trigger) <= self.rules.window
+                if m.sentence[h.start] == m.sentence[trigger.start] and _gap(h, trigger) <= self.rules.window
             ]
             if not near and kind != "visible":
                 # "do rods ever come out? my dad's is coming out": the hardware
@@ -318,9 +333,7 @@ class SafetyDetector:
                 near = [h for h in hardware if h.end <= trigger.start]
             if near:
                 anchor = min(near, key=lambda h: _gap(h, trigger))
-                skin_intact = any(
-                    _gap(s, trigger) <= INTACT_WINDOW or _gap(s, anchor) <= INTACT_WINDOW for s in intact
-                )
+                skin_intact = any(_gap(s, trigger) <= INTACT_WINDOW or _gap(s, anchor) <= INTACT_WINDOW for s in intact)
                 if kind in ("visible", "surface") and skin_intact:
                     unclear.append(_Mention(f"{UNCLEAR_EXPOSURE}/intact_skin", (anchor,), trigger, phrase))
                 else:
@@ -337,9 +350,7 @@ class SafetyDetector:
         object_descriptions = self._object_descriptions.find(norms)
         for opening in self._opening.find(norms):
             phrase = tuple(norms[opening.start : opening.end])
-            in_sentence = [
-                h for h in hardware + unclear_objects if m.sentence[h.start] == m.sentence[opening.start]
-            ]
+            in_sentence = [h for h in hardware + unclear_objects if m.sentence[h.start] == m.sentence[opening.start]]
             for anchor in in_sentence:
                 if anchor in object_descriptions:
                     # "the incision opened and there's something shiny in it"
@@ -387,19 +398,14 @@ class SafetyDetector:
         if self._is_general_question(m, mention):
             reasons.append("general_question")
         if self._cue_before_trigger(m, mention, self._media) or (
-            mention.trigger_phrase in self._imaging_applies_to
-            and self._in_clause(m, mention.trigger, self._media)
+            mention.trigger_phrase in self._imaging_applies_to and self._in_clause(m, mention.trigger, self._media)
         ):
             reasons.append("media")
         if self._is_other_persons_story(m, mention):
             reasons.append("other_person_past")
-        if mention.trigger_phrase in self._imaging_applies_to and self._in_clause(
-            m, mention.trigger, self._imaging
-        ):
+        if mention.trigger_phrase in self._imaging_applies_to and self._in_clause(m, mention.trigger, self._imaging):
             reasons.append("imaging")
-        if mention.trigger_phrase in self._imaging_applies_to and self._cue_before_trigger(
-            m, mention, self._examined
-        ):
+        if mention.trigger_phrase in self._imaging_applies_to and self._cue_before_trigger(m, mention, self._examined):
             reasons.append("examined_by_clinician")
         if mention.rule.startswith(NEURO_RED_FLAG):
             return reasons
@@ -436,7 +442,8 @@ class SafetyDetector:
         is_question = sentence in m.questions or any(
             m.norms[i] in self.rules.question_starts
             for i in range(len(m.norms))
-            if m.sentence[i] == sentence and (i == 0 or m.clause[i - 1] != m.clause[i] or m.norms[i - 1] in ("|", "||", "||?"))
+            if m.sentence[i] == sentence
+            and (i == 0 or m.clause[i - 1] != m.clause[i] or m.norms[i - 1] in ("|", "||", "||?"))
         )
         if not is_question:
             return False
@@ -474,8 +481,7 @@ class SafetyDetector:
     def _in_clause(self, m: _Message, at: Span, index: PhraseIndex, exclude: Sequence[Span] = ()) -> bool:
         clause = m.clause[at.start]
         return any(
-            m.clause[cue.start] == clause and not any(_overlaps(cue, x) for x in exclude)
-            for cue in index.find(m.norms)
+            m.clause[cue.start] == clause and not any(_overlaps(cue, x) for x in exclude) for cue in index.find(m.norms)
         )
 
     def _cue_before_trigger(self, m: _Message, mention: _Mention, index: PhraseIndex) -> bool:
@@ -529,8 +535,7 @@ class SafetyDetector:
         own = mention.anchors + (mention.trigger,)
         clause = m.clause[mention.trigger.start]
         if not any(
-            m.clause[cue.start] == clause and any(_gap(cue, s) <= 4 for s in own)
-            for cue in self._past.find(m.norms)
+            m.clause[cue.start] == clause and any(_gap(cue, s) <= 4 for s in own) for cue in self._past.find(m.norms)
         ):
             return False
         if self._in_clause(m, mention.trigger, self._current):

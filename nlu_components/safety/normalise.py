@@ -22,17 +22,61 @@ CLAUSE_END = "|"
 
 # Words one typo away from a key word that are real words of their own.
 _NOT_TYPOS = frozenset(
-    {"though", "thought", "tough", "trough", "mental", "petal", "pedal", "medals",
-     "scree", "strew", "screen", "sticky", "stinking", "striking", "posing", "poling",
-     "joking", "coking", "smoking", "soaking", "looking", "cooking", "booking",
-     "seeing", "being", "exposes", "exposer", "visibly", "invisible", "decision",
-     "precision", "incisions", "hardwood", "metals", "medal"}
+    {
+        "though",
+        "thought",
+        "tough",
+        "trough",
+        "mental",
+        "petal",
+        "pedal",
+        "medals",
+        "scree",
+        "strew",
+        "screen",
+        "sticky",
+        "stinking",
+        "striking",
+        "posing",
+        "poling",
+        "joking",
+        "coking",
+        "smoking",
+        "soaking",
+        "looking",
+        "cooking",
+        "booking",
+        "seeing",
+        "being",
+        "exposes",
+        "exposer",
+        "visibly",
+        "invisible",
+        "decision",
+        "precision",
+        "incisions",
+        "hardwood",
+        "metals",
+        "medal",
+    }
 )
 
 # Key safety words worth catching with one typo.
 _FUZZY_TARGETS = (
-    "screw", "screws", "metal", "through", "poking", "sticking", "visible",
-    "exposed", "incision", "hardware", "bladder", "bowel", "weakness", "numbness",
+    "screw",
+    "screws",
+    "metal",
+    "through",
+    "poking",
+    "sticking",
+    "visible",
+    "exposed",
+    "incision",
+    "hardware",
+    "bladder",
+    "bowel",
+    "weakness",
+    "numbness",
 )
 
 
@@ -129,6 +173,8 @@ class Normaliser:
 
     def words(self, text: str) -> List[str]:
         """Normalised words of a text (punctuation dropped): used for rule phrases."""
-        return [w.norm for w in self.doc_words(self._tokenizer(text)) if w.norm not in (SENTENCE_END, QUESTION_END, CLAUSE_END)]
-
-
+        return [
+            w.norm
+            for w in self.doc_words(self._tokenizer(text))
+            if w.norm not in (SENTENCE_END, QUESTION_END, CLAUSE_END)
+        ]

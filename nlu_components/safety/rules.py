@@ -48,6 +48,8 @@ class SafetyRules:
     breakdown_words: FrozenSet[Phrase]
     preexisting_cues: FrozenSet[Phrase]
     general_cues: FrozenSet[Phrase]
+    uncertain_answers: FrozenSet[Phrase]
+    filler_words: FrozenSet[str]
     question_starts: FrozenSet[str]
     definite_words: FrozenSet[str]
     personal_words: FrozenSet[str]
@@ -162,6 +164,8 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         breakdown_words=phrases("surface_exposure.breakdown"),
         preexisting_cues=phrases("context.preexisting.cues"),
         general_cues=phrases("general_cues"),
+        uncertain_answers=phrases("uncertain_answers"),
+        filler_words=words("filler"),
         question_starts=words("question_starts"),
         definite_words=words("definite_words"),
         personal_words=words("personal_words"),

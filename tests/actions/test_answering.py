@@ -16,7 +16,9 @@ from tests.actions.conftest import CONTENT_DIR, make_tracker
 
 CONTENT = load_content_base(CONTENT_DIR)
 QUESTION_INTENTS = sorted(
-    intent for intent in CONTENT.intent_topics if intent.startswith("ask_") or intent in ("bot_challenge", "out_of_scope")
+    intent
+    for intent in CONTENT.intent_topics
+    if intent.startswith("ask_") or intent in ("bot_challenge", "out_of_scope")
 )
 
 
@@ -36,7 +38,9 @@ async def test_each_topic_is_answered_from_its_content_file(action: ActionAnswer
     events = await action.run(dispatcher, make_tracker(intent), {})
 
     [message] = dispatcher.messages
-    assert message["text"].startswith(entry["answer"].strip().replace("{emergency_number}", "your local emergency number"))
+    assert message["text"].startswith(
+        entry["answer"].strip().replace("{emergency_number}", "your local emergency number")
+    )
     first_source = entry["sources"][0]
     assert f'Source: {first_source["publisher"]}, "{first_source["title"]}" ({first_source["url"]})' in message["text"]
     assert message["text"].endswith(CONTENT.reminder.replace("{emergency_number}", "your local emergency number"))

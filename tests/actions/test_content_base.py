@@ -34,9 +34,19 @@ def test_every_intent_maps_to_a_topic_with_sources() -> None:
 
 def test_the_issue_topics_all_exist() -> None:
     expected = {
-        "surgery_hardware", "why_hardware_hidden", "risk_factors", "why_screws_loosen",
-        "how_protrusion_happens", "protrusion_treatment", "how_rare", "prevention_followup",
-        "emergency_exposed_hardware", "warning_signs", "disclaimer", "out_of_scope", "handoff",
+        "surgery_hardware",
+        "why_hardware_hidden",
+        "risk_factors",
+        "why_screws_loosen",
+        "how_protrusion_happens",
+        "protrusion_treatment",
+        "how_rare",
+        "prevention_followup",
+        "emergency_exposed_hardware",
+        "warning_signs",
+        "disclaimer",
+        "out_of_scope",
+        "handoff",
     }
     assert expected <= set(CONTENT.topics)
 

@@ -22,7 +22,9 @@ async def test_an_emergency_is_recorded_with_its_evidence(tmp_path: Path) -> Non
 
     [event] = log.recent()
     assert (event.sender_id, event.category, event.message) == (
-        "patient-1", "emergency_exposed_hardware", "the screw is poking out",
+        "patient-1",
+        "emergency_exposed_hardware",
+        "the screw is poking out",
     )
     assert event.details["safety"]["category"] == "exposed_hardware"
 

@@ -73,7 +73,18 @@ def test_neurological_red_flags(chat) -> None:
 
 
 def test_warning_signs_get_the_urgent_reply(chat) -> None:
-    assert chat("there's a red bump over my screw, no metal showing")[0].startswith("Please call your surgeon's office today")
+    assert chat("there's a red bump over my screw, no metal showing")[0].startswith(
+        "Please call your surgeon's office today"
+    )
+
+
+ASK_METAL = "Can you see metal through the skin right now?"
+
+
+def test_an_unclear_report_gets_the_question_or_the_emergency(chat) -> None:
+    # The rules ask; when the classifier is sure it is an emergency, the emergency stands.
+    reply = chat("my wound opened up and something white is showing")[0]
+    assert reply == ASK_METAL or first_reply_is_emergency([reply])
 
 
 @pytest.mark.parametrize(
@@ -81,7 +92,8 @@ def test_warning_signs_get_the_urgent_reply(chat) -> None:
     [("yes", True), ("i'm not sure", True), ("what do you mean", True), ("no", False)],
 )
 def test_the_metal_question_escalates_on_yes_or_on_no_clear_answer(chat, answer: str, emergency: bool) -> None:
-    assert chat("my wound opened and i can see something white")[0] == "Can you see metal through the skin right now?"
+    # The safety layer's own intent, sent as a payload so the test does not depend on DIET.
+    assert chat("/report_possible_exposed_hardware")[0] == ASK_METAL
     replies = chat(answer)
     assert first_reply_is_emergency(replies) is emergency
     if not emergency:

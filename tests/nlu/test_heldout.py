@@ -22,7 +22,9 @@ def _normalise(text: str) -> str:
 
 def test_the_heldout_split_is_never_trained_on() -> None:
     training = {_normalise(e.get("text")) for e in load_data(str(TRAINING)).training_examples}
-    overlap = [e.get("text") for e in load_data(str(HELDOUT)).training_examples if _normalise(e.get("text")) in training]
+    overlap = [
+        e.get("text") for e in load_data(str(HELDOUT)).training_examples if _normalise(e.get("text")) in training
+    ]
     assert overlap == []
 
 
@@ -31,13 +33,17 @@ def pairs(offline_agent, event_loop_for_agent) -> List[Tuple[str, str]]:
     examples = load_data(str(HELDOUT)).training_examples
 
     async def parse_all() -> List[Tuple[str, str]]:
-        return [(e.get("intent"), (await offline_agent.parse_message(e.get("text")))["intent"]["name"]) for e in examples]
+        return [
+            (e.get("intent"), (await offline_agent.parse_message(e.get("text")))["intent"]["name"]) for e in examples
+        ]
 
     return event_loop_for_agent.run_until_complete(parse_all())
 
 
 def f1_by_intent(pairs: List[Tuple[str, str]]) -> Dict[str, float]:
-    true_pos, predicted, actual = Counter(), Counter(), Counter()
+    true_pos: Counter[str] = Counter()
+    predicted: Counter[str] = Counter()
+    actual: Counter[str] = Counter()
     for gold, guess in pairs:
         actual[gold] += 1
         predicted[guess] += 1

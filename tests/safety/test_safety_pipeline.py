@@ -26,7 +26,7 @@ def predictions(offline_agent, event_loop_for_agent) -> List[Dict]:
         return [await offline_agent.parse_message(m["text"]) for m in MESSAGES]
 
     parsed = event_loop_for_agent.run_until_complete(parse_all())
-    return [{**m, "intent": p["intent"]["name"]} for m, p in zip(MESSAGES, parsed)]
+    return [{**m, "intent": p["intent"]["name"]} for m, p in zip(MESSAGES, parsed, strict=True)]
 
 
 @pytest.mark.parametrize("category", sorted(EMERGENCY_INTENTS))

@@ -1,0 +1,71 @@
+"""Start-up checks: an unreachable tracker store is refused, never replaced by memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.preflight import check_tracker_store
+from assistant.tracker_store import TrackerStoreUnavailable, VerifiedSQLTrackerStore, verify_database
+
+
+def endpoints_file(tmp_path: Path, tracker_store: str) -> Path:
+    path = tmp_path / "endpoints.yml"
+    path.write_text(tracker_store)
+    return path
+
+
+def test_a_writable_sqlite_file_passes(tmp_path: Path) -> None:
+    verify_database(f"sqlite:///{tmp_path / 'ok.db'}")
+
+
+def test_a_missing_folder_is_refused_with_the_reason(tmp_path: Path) -> None:
+    with pytest.raises(TrackerStoreUnavailable, match="Conversations would be lost"):
+        verify_database(f"sqlite:///{tmp_path / 'missing' / 'x.db'}")
+
+
+def test_an_unreachable_postgres_is_refused_without_showing_the_password() -> None:
+    with pytest.raises(TrackerStoreUnavailable) as error:
+        verify_database("postgresql://rasa:secret@127.0.0.1:1/rasa")
+    assert "secret" not in str(error.value)
+
+
+def test_the_store_itself_refuses_to_start(tmp_path: Path) -> None:
+    with pytest.raises(TrackerStoreUnavailable):
+        VerifiedSQLTrackerStore(dialect="sqlite", db=str(tmp_path / "missing" / "x.db"))
+
+
+def test_the_store_keeps_a_conversation_across_instances(tmp_path: Path) -> None:
+    import asyncio
+
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    db = str(tmp_path / "conversations.db")
+    tracker = DialogueStateTracker.from_events("kept", [UserUttered("hello")])
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(VerifiedSQLTrackerStore(dialect="sqlite", db=db).save(tracker))
+    again = loop.run_until_complete(VerifiedSQLTrackerStore(dialect="sqlite", db=db).retrieve("kept"))
+    loop.close()
+    assert again is not None and again.latest_message.text == "hello"
+
+
+def test_preflight_reports_a_missing_store(tmp_path: Path) -> None:
+    path = endpoints_file(tmp_path, "action_endpoint:\n  url: http://localhost:5055/webhook\n")
+    assert "keep conversations only in memory" in (check_tracker_store(path) or "")
+
+
+def test_preflight_reports_an_unreachable_store(tmp_path: Path) -> None:
+    path = endpoints_file(
+        tmp_path,
+        f"tracker_store:\n  type: assistant.tracker_store.VerifiedSQLTrackerStore\n  dialect: sqlite\n"
+        f"  db: {tmp_path / 'nope' / 'x.db'}\n",
+    )
+    assert "Cannot use the tracker store database" in (check_tracker_store(path) or "")
+
+
+def test_preflight_accepts_the_default_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "conversations.db"))
+    monkeypatch.setenv("ACTION_PORT", "5055")
+    assert check_tracker_store(Path(__file__).resolve().parents[2] / "endpoints.yml") is None
