@@ -1,0 +1,158 @@
+"""Benchmarks: speed and memory of the safety rules, the NLU model, and the running assistant.
+
+    python scripts/benchmark.py            # everything (starts the assistant on free ports)
+    python scripts/benchmark.py --quick    # rules and in-process model only
+
+Writes results/benchmark.json. Loopback only; every loop is bounded in count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Dict, List
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from scripts.safety_report import load_sets  # noqa: E402
+
+
+def percentiles(samples_ms: List[float]) -> Dict[str, float]:
+    ordered = sorted(samples_ms)
+    return {
+        "n": len(ordered),
+        "p50_ms": round(statistics.median(ordered), 2),
+        "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 2),
+        "max_ms": round(ordered[-1], 2),
+    }
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def bench_detector(texts: List[str]) -> Dict:
+    import spacy
+
+    from nlu_components.safety.detector import SafetyDetector
+
+    nlp = spacy.blank("en")
+    detector = SafetyDetector.from_file(nlp.make_doc)
+    samples = []
+    for text in texts:
+        start = time.perf_counter()
+        detector.analyse(nlp.make_doc(text))
+        samples.append((time.perf_counter() - start) * 1000)
+    return {**percentiles(samples), "messages_per_s": round(len(texts) / (sum(samples) / 1000), 1)}
+
+
+def bench_model(texts: List[str]) -> Dict:
+    from rasa.core.agent import Agent
+
+    model = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)[-1]
+    start = time.perf_counter()
+    agent = Agent.load(str(model))
+    load_s = time.perf_counter() - start
+    loop = asyncio.new_event_loop()
+    samples = []
+    for text in texts:
+        start = time.perf_counter()
+        loop.run_until_complete(agent.parse_message(text))
+        samples.append((time.perf_counter() - start) * 1000)
+    return {
+        "model_file": model.name,
+        "model_size_mb": round(model.stat().st_size / 1e6, 2),
+        "load_s": round(load_s, 1),
+        "nlu_parse": percentiles(samples),
+        "process_rss_mb_after_load": rss_mb(os.getpid()),
+    }
+
+
+def post(url: str, sender: str, text: str) -> float:
+    body = json.dumps({"sender": sender, "message": text}).encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    start = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
+    return (time.perf_counter() - start) * 1000
+
+
+def bench_server(texts: List[str], concurrency: int, requests_total: int) -> Dict:
+    from tests.integration.conftest import start_assistant
+
+    with tempfile.TemporaryDirectory() as data_dir:
+        assistant = start_assistant(Path(data_dir))
+        try:
+            url = assistant.rasa_url + "/webhooks/rest/webhook"
+            post(url, "warm-up", "hello")
+            sequential = [post(url, "bench-seq", text) for text in texts[:100]]
+            jobs = [(f"bench-{i % concurrency}", texts[i % len(texts)]) for i in range(requests_total)]
+            start = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=concurrency) as pool:
+                concurrent = list(pool.map(lambda job: post(url, *job), jobs))
+            elapsed = time.perf_counter() - start
+            processes = {}
+            for pid_dir in Path("/proc").iterdir():
+                if not pid_dir.name.isdigit():
+                    continue
+                try:
+                    cmdline = (pid_dir / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                except OSError:
+                    continue
+                port = assistant.rasa_url.rsplit(":", 1)[1]
+                if "rasa run" in cmdline and f"--port {port}" in cmdline:
+                    processes["rasa_server_rss_mb"] = rss_mb(int(pid_dir.name))
+                elif "-m actions" in cmdline and "--port" in cmdline and str(os.getpid()) not in cmdline:
+                    processes.setdefault("action_server_rss_mb", rss_mb(int(pid_dir.name)))
+        finally:
+            assistant.stop()
+    return {
+        "sequential": percentiles(sequential),
+        "concurrent": {
+            **percentiles(concurrent),
+            "senders": concurrency,
+            "requests": requests_total,
+            "requests_per_s": round(requests_total / elapsed, 1),
+        },
+        **processes,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the running-server benchmark")
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=400)
+    args = parser.parse_args()
+    texts = [m["text"] for messages in load_sets().values() for m in messages]
+
+    results: Dict = {"machine": {"cpus": os.cpu_count()}, "messages": len(texts)}
+    results["safety_rules"] = bench_detector(texts)
+    print("safety rules alone:", results["safety_rules"])
+    results["model_in_process"] = bench_model(texts)
+    print("trained model, in process:", results["model_in_process"])
+    if not args.quick:
+        results["rest_server"] = bench_server(texts, args.concurrency, args.requests)
+        print("assistant over REST:", results["rest_server"])
+    out = ROOT / "results"
+    out.mkdir(exist_ok=True)
+    (out / "benchmark.json").write_text(json.dumps(results, indent=2))
+    print("written to results/benchmark.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
