@@ -107,7 +107,8 @@ def main() -> int:
         print(
             f"  {name:14s} n={result['messages']:4d}  recall exposed={result['recall_exposed_hardware']:.3f}"
             f"  neuro={result['recall_neuro_red_flag']:.3f}  false alarms={result['false_alarm_rate']:.3%}"
-            f"  asked={result['asked_clarifying_question']}  warnings->urgent={result.get('warning_signs_as_urgent', 0):.2f}"
+            f"  asked={result['asked_clarifying_question']}"
+            f"  warnings->urgent={result.get('warning_signs_as_urgent', 0):.2f}"
         )
     overall = report["overall"]
     misses = overall["misses_exposed_hardware"] + overall["misses_neuro_red_flag"]
