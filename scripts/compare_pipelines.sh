@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Train each candidate NLU pipeline in configs/pipelines/ and score it on the held-out split.
-# The safety override is left out of the candidates so the classifiers are compared alone.
+# The safety layer is left out of the candidates so the classifiers are compared alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=3

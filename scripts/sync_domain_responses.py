@@ -44,7 +44,7 @@ def rendered_responses(content_dir: Path) -> Dict[str, List[Dict[str, Any]]]:
             variations.append({"text": short.text, "channel": channel})
         if full.buttons:
             for variation in variations:
-                variation["buttons"] = [dict(b) for b in full.buttons]
+                variation["buttons"] = [_escaped(b) for b in full.buttons]
         responses[response] = variations
     return responses
 
@@ -74,6 +74,11 @@ def main() -> int:
         yaml.dump(domain, handle)
     print(f"Updated {len(stale)} response(s) in {args.domain}." if stale else "domain.yml already up to date.")
     return 0
+
+
+def _escaped(button: Dict[str, str]) -> Dict[str, str]:
+    """Domain responses are str.format-interpolated: double the braces of entity payloads."""
+    return {**button, "payload": button["payload"].replace("{", "{{").replace("}", "}}")}
 
 
 def _plain(value: Any) -> Any:

@@ -1,0 +1,26 @@
+"""The safety replies in domain.yml are the content base's text, rendered."""
+
+from __future__ import annotations
+
+from rasa.shared.core.domain import Domain
+
+from scripts.sync_domain_responses import SAFETY_RESPONSES, rendered_responses
+from tests.conftest import ROOT
+
+
+def test_domain_safety_replies_match_the_content_base() -> None:
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    expected = rendered_responses(ROOT / "data" / "content")
+    for name in SAFETY_RESPONSES:
+        actual = [
+            {k: v for k, v in variation.items() if k in ("text", "channel", "buttons")}
+            for variation in domain.responses[name]
+        ]
+        assert actual == expected[name], f"{name} is out of date: run `make sync-domain`"
+
+
+def test_the_emergency_reply_needs_no_action_server() -> None:
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    for name in ("utter_emergency_exposed_hardware", "utter_emergency_neurological"):
+        assert name in domain.responses
+        assert name not in domain.as_dict()["actions"]  # a response, not a custom action
