@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Tuple
+from typing import Any, Dict, List, Mapping, Tuple
 
 import yaml
 
@@ -250,7 +250,3 @@ def load_content_base(directory: Path, today: dt.date | None = None) -> ContentB
         reminder=reminder,
         serve_drafts=serve_drafts,
     )
-
-
-def iter_topics(content: ContentBase) -> Iterable[Topic]:
-    return (content.topics[key] for key in sorted(content.topics))

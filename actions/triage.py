@@ -13,14 +13,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-# Intent -> triage category. Anything else is recorded as "other".
-TRIAGE_CATEGORIES = {
-    "report_exposed_hardware": "emergency_exposed_hardware",
-    "report_neurological_red_flags": "emergency_neurological",
-    "report_possible_exposed_hardware": "possible_exposed_hardware",
-    "report_warning_signs": "urgent_warning_signs",
-    "affirm": "emergency_exposed_hardware",
-    "request_human": "handoff",
+# The safety reply just sent -> triage category. The reply decides, not the intent:
+# a "yes" to "can you see metal?" is recorded as the emergency it led to.
+RESPONSE_CATEGORIES = {
+    "utter_emergency_exposed_hardware": "emergency_exposed_hardware",
+    "utter_emergency_neurological": "emergency_neurological",
+    "utter_urgent_warning_signs": "urgent_warning_signs",
+    "utter_ask_metal_visible": "possible_exposed_hardware",
 }
 
 SCHEMA = """
@@ -102,6 +101,16 @@ class TriageLog:
         ]
 
 
+def category_of_last_reply(tracker: Tracker) -> str:
+    """The category of the latest safety reply in this turn, or "other"."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "action" and event.get("name") in RESPONSE_CATEGORIES:
+            return RESPONSE_CATEGORIES[event["name"]]
+    return "other"
+
+
 def event_from_tracker(tracker: Tracker, category: str | None = None, **details: Any) -> TriageEvent:
     latest = tracker.latest_message or {}
     intent = (latest.get("intent") or {}).get("name")
@@ -110,7 +119,7 @@ def event_from_tracker(tracker: Tracker, category: str | None = None, **details:
         details = {**details, "safety": safety}
     return TriageEvent(
         sender_id=tracker.sender_id,
-        category=category or TRIAGE_CATEGORIES.get(intent or "", "other"),
+        category=category or category_of_last_reply(tracker),
         intent=intent,
         message=latest.get("text"),
         channel=tracker.get_latest_input_channel(),

@@ -27,7 +27,10 @@ def make_tracker(
     slots: Dict[str, Any] | None = None,
     channel: str = "rest",
     sender_id: str = "test-user",
+    replies: List[str] | None = None,
 ) -> Tracker:
+    """A tracker whose latest user message has `intent`, then the bot's `replies` (action names)."""
     latest = {"intent": {"name": intent, "confidence": 0.99}, "entities": entities or [], "text": text}
     events = [{"event": "user", "text": text, "parse_data": latest, "input_channel": channel}]
+    events += [{"event": "action", "name": name} for name in replies or []]
     return Tracker(sender_id, slots or {}, latest, events, False, None, {}, "action_listen")

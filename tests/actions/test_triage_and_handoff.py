@@ -9,13 +9,18 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content_reload import ReloadingContentBase
 from actions.handoff import ActionHandoff
-from actions.triage import ActionRecordTriage, TriageLog
+from actions.triage import ActionRecordTriage, TriageEvent, TriageLog
 from tests.actions.conftest import CONTENT_DIR, make_tracker
 
 
 async def test_an_emergency_is_recorded_with_its_evidence(tmp_path: Path) -> None:
     log = TriageLog(tmp_path / "triage.db")
-    tracker = make_tracker("report_exposed_hardware", text="the screw is poking out", sender_id="patient-1")
+    tracker = make_tracker(
+        "report_exposed_hardware",
+        text="the screw is poking out",
+        sender_id="patient-1",
+        replies=["utter_emergency_exposed_hardware"],
+    )
     tracker.latest_message["safety"] = {"category": "exposed_hardware", "evidence": [{"text": "screw is poking out"}]}
 
     assert await ActionRecordTriage(log).run(CollectingDispatcher(), tracker, {}) == []
@@ -29,10 +34,15 @@ async def test_an_emergency_is_recorded_with_its_evidence(tmp_path: Path) -> Non
     assert event.details["safety"]["category"] == "exposed_hardware"
 
 
+async def test_a_yes_to_the_metal_question_is_recorded_as_the_emergency(tmp_path: Path) -> None:
+    log = TriageLog(tmp_path / "triage.db")
+    tracker = make_tracker("affirm", text="yes", replies=["utter_emergency_exposed_hardware"])
+    await ActionRecordTriage(log).run(CollectingDispatcher(), tracker, {})
+    assert log.recent()[0].category == "emergency_exposed_hardware"
+
+
 async def test_the_record_survives_a_new_log_object(tmp_path: Path) -> None:
-    TriageLog(tmp_path / "triage.db").record(
-        __import__("actions.triage", fromlist=["TriageEvent"]).TriageEvent("s", "handoff", None, None, None, {})
-    )
+    TriageLog(tmp_path / "triage.db").record(TriageEvent("s", "handoff", None, None, None, {}))
     assert [e.category for e in TriageLog(tmp_path / "triage.db").recent()] == ["handoff"]
 
 

@@ -89,7 +89,7 @@ def test_an_unclear_report_gets_the_question_or_the_emergency(chat) -> None:
 
 @pytest.mark.parametrize(
     ("answer", "emergency"),
-    [("yes", True), ("i'm not sure", True), ("what do you mean", True), ("no", False)],
+    [("yes", True), ("i'm not sure", True), ("/nlu_fallback", True), ("what do you mean", True), ("no", False)],
 )
 def test_the_metal_question_escalates_on_yes_or_on_no_clear_answer(chat, answer: str, emergency: bool) -> None:
     # The safety layer's own intent, sent as a payload so the test does not depend on DIET.
