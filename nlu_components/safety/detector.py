@@ -125,6 +125,7 @@ class _Message:
     def __init__(self, words: List[NormalisedWord], clause_breaks: PhraseIndex) -> None:
         self.words = words
         self.triggers: List[Span] = []  # every exposure phrase, set by the detector
+        self._spans: Dict[int, List[Span]] = {}
         self.norms = [w.norm for w in words]
         self.sentence: List[int] = []
         self.clause: List[int] = []
@@ -142,6 +143,13 @@ class _Message:
             self.sentence.append(sentence)
             self.clause.append(clause)
 
+    def spans(self, index: "PhraseIndex") -> List[Span]:
+        """Where `index`'s phrases occur in this message (looked up once per index)."""
+        key = id(index)
+        if key not in self._spans:
+            self._spans[key] = index.find(self.norms)
+        return self._spans[key]
+
     def sentence_words(self, sentence: int) -> List[str]:
         return [
             n
@@ -154,16 +162,6 @@ class _Message:
         start = self.words[min(s.start for s in spans)].start
         end = self.words[max(s.end for s in spans) - 1].end
         return original[start:end], start, end
-
-    def clause_words(self, index: int) -> range:
-        clause = self.clause[index]
-        first = index
-        while first > 0 and self.clause[first - 1] == clause:
-            first -= 1
-        last = index
-        while last + 1 < len(self.norms) and self.clause[last + 1] == clause:
-            last += 1
-        return range(first, last + 1)
 
 
 def _gap(a: Span, b: Span) -> int:
@@ -243,16 +241,16 @@ class SafetyDetector:
         suppressed: List[Evidence] = []
 
         exposed, unclear_mentions = self._exposure_mentions(message)
-        for mention in exposed + self._neuro_mentions(message):
+        for mention in exposed + self._neuro_mentions(message) + unclear_mentions:
             reasons = self._context_reasons(message, mention)
             snippet, start, end = message.text(mention.anchors + (mention.trigger,), text)
             evidence = Evidence(mention.rule, snippet, start, end, tuple(reasons))
-            (suppressed if reasons else kept).append(evidence)
-        for mention in unclear_mentions:
-            reasons = self._context_reasons(message, mention)
-            snippet, start, end = message.text(mention.anchors + (mention.trigger,), text)
-            evidence = Evidence(mention.rule, snippet, start, end, tuple(reasons))
-            (suppressed if reasons else unclear).append(evidence)
+            if reasons:
+                suppressed.append(evidence)
+            elif mention.rule.startswith(UNCLEAR_EXPOSURE):
+                unclear.append(evidence)
+            else:
+                kept.append(evidence)
 
         kept.extend(self._reasserted(message, suppressed, text))
 
@@ -294,30 +292,30 @@ class SafetyDetector:
 
     def _surface_phrases(self, m: _Message) -> List[Span]:
         """ "out of his skin", "thru the wound": a preposition, <= 2 words, a surface."""
-        surfaces = self._surfaces.find(m.norms)
+        surfaces = m.spans(self._surfaces)
         spans = []
-        for prep in self._prepositions.find(m.norms):
+        for prep in m.spans(self._prepositions):
             for surface in surfaces:
                 if 0 <= surface.start - prep.end <= 2 and m.clause[surface.start] == m.clause[prep.start]:
                     spans.append(Span(prep.start, surface.end))
         # "the skin over it is gone"
         for surface in surfaces:
-            for broken in self._breakdown.find(m.norms):
+            for broken in m.spans(self._breakdown):
                 if 0 <= broken.start - surface.end <= 4 and m.clause[surface.start] == m.clause[broken.start]:
                     spans.append(broken)
         return spans
 
     def _exposure_mentions(self, m: _Message) -> Tuple[List[_Mention], List[_Mention]]:
         norms = m.norms
-        hardware = self._hardware.find(norms)
-        unclear_objects = self._unclear_objects.find(norms)
-        intact = self._intact.find(norms)
+        hardware = m.spans(self._hardware)
+        unclear_objects = m.spans(self._unclear_objects)
+        intact = m.spans(self._intact)
         exposed: List[_Mention] = []
         unclear: List[_Mention] = []
         triggers = (
-            [("strong", s) for s in self._strong.find(norms)]
+            [("strong", s) for s in m.spans(self._strong)]
             + [("surface", s) for s in self._surface_phrases(m)]
-            + [("visible", s) for s in self._visible.find(norms)]
+            + [("visible", s) for s in m.spans(self._visible)]
         )
         m.triggers = [trigger for _, trigger in triggers]
         for kind, trigger in triggers:
@@ -347,8 +345,8 @@ class SafetyDetector:
             if objects or kind in ("surface", "strong"):
                 anchors = tuple(objects[:1])
                 unclear.append(_Mention(f"{UNCLEAR_EXPOSURE}/no_hardware_word", anchors, trigger, phrase))
-        object_descriptions = self._object_descriptions.find(norms)
-        for opening in self._opening.find(norms):
+        object_descriptions = m.spans(self._object_descriptions)
+        for opening in m.spans(self._opening):
             phrase = tuple(norms[opening.start : opening.end])
             in_sentence = [h for h in hardware + unclear_objects if m.sentence[h.start] == m.sentence[opening.start]]
             for anchor in in_sentence:
@@ -392,7 +390,7 @@ class SafetyDetector:
             reasons.append("historical")
         if self._in_clause(m, mention.trigger, self._preexisting) or (
             mention.trigger_phrase in self.rules.visible_exposure
-            and any(m.sentence[c.start] == m.sentence[mention.trigger.start] for c in self._preexisting.find(m.norms))
+            and any(m.sentence[c.start] == m.sentence[mention.trigger.start] for c in m.spans(self._preexisting))
         ):
             reasons.append("preexisting")
         if self._is_general_question(m, mention):
@@ -412,7 +410,7 @@ class SafetyDetector:
         if self._is_other_object(m, mention):
             reasons.append("other_object")
         if mention.trigger_phrase in self._imaging_applies_to and any(
-            0 <= cue.start - mention.trigger.end <= 2 for cue in self._examined.find(m.norms)
+            0 <= cue.start - mention.trigger.end <= 2 for cue in m.spans(self._examined)
         ):
             reasons.append("visiting_clinician")  # "do i need to see my GP about my metalwork"
         return reasons
@@ -425,9 +423,7 @@ class SafetyDetector:
         if not self._in_clause(m, mention.trigger, self._past):
             return False
         clause = m.clause[mention.trigger.start]
-        return not any(
-            m.clause[c.start] == clause and c.end <= mention.trigger.start for c in self._current.find(m.norms)
-        )
+        return not any(m.clause[c.start] == clause and c.end <= mention.trigger.start for c in m.spans(self._current))
 
     def _is_general_question(self, m: _Message, mention: _Mention) -> bool:
         """ "is exposed hardware always infected", "how often do rods come through the skin?" """
@@ -435,7 +431,7 @@ class SafetyDetector:
         words = m.sentence_words(sentence)
         if any(word in self.rules.personal_words for word in words):
             return False
-        if any(m.sentence[cue.start] == sentence for cue in self._general.find(m.norms)):
+        if any(m.sentence[cue.start] == sentence for cue in m.spans(self._general)):
             return True
         if self._in_clause(m, mention.trigger, self._current):
             return False  # "...and now there's something metal in it??"
@@ -448,7 +444,7 @@ class SafetyDetector:
         if not is_question:
             return False
         adjective = any(mention.trigger.end == anchor.start for anchor in mention.anchors)  # "exposed hardware"
-        if not adjective and any(0 <= mention.trigger.start - cue.end <= 2 for cue in self._present.find(m.norms)):
+        if not adjective and any(0 <= mention.trigger.start - cue.end <= 2 for cue in m.spans(self._present)):
             return False  # "is it bad that a screw is poking out?" is a report
         definite = self.rules.definite_words
         for anchor in mention.anchors:
@@ -464,7 +460,7 @@ class SafetyDetector:
         about_the_body = any(
             m.norms[i] in self.rules.body_context for i in range(len(m.norms)) if m.sentence[i] == sentence
         )
-        for cue in self._other_objects.find(m.norms):
+        for cue in m.spans(self._other_objects):
             if m.sentence[cue.start] != sentence:
                 continue
             if not about_the_body:
@@ -481,24 +477,24 @@ class SafetyDetector:
     def _in_clause(self, m: _Message, at: Span, index: PhraseIndex, exclude: Sequence[Span] = ()) -> bool:
         clause = m.clause[at.start]
         return any(
-            m.clause[cue.start] == clause and not any(_overlaps(cue, x) for x in exclude) for cue in index.find(m.norms)
+            m.clause[cue.start] == clause and not any(_overlaps(cue, x) for x in exclude) for cue in m.spans(index)
         )
 
     def _cue_before_trigger(self, m: _Message, mention: _Mention, index: PhraseIndex) -> bool:
-        hedges = self._hedges.find(m.norms)
+        hedges = m.spans(self._hedges)
         clause = m.clause[mention.trigger.start]
         return any(
             m.clause[cue.start] == clause
             and cue.start < mention.trigger.start
             and not any(_overlaps(cue, h) for h in hedges)
-            for cue in index.find(m.norms)
+            for cue in m.spans(index)
         )
 
     def _is_negated(self, m: _Message, mention: _Mention) -> bool:
         own = mention.anchors + (mention.trigger,)
-        pseudo = self._pseudo.find(m.norms)
+        pseudo = m.spans(self._pseudo)
         terminators = self.rules.negation_terminators
-        for cue in self._negation.find(m.norms):
+        for cue in m.spans(self._negation):
             if any(_overlaps(cue, s) for s in own + tuple(pseudo)):
                 continue
             for anchor in own:
@@ -517,10 +513,10 @@ class SafetyDetector:
         "i thought it was a pimple and now i can see the screw" is a report."""
         if not self._cue_before_trigger(m, mention, self._hypothetical):
             return False
-        hedges = self._hedges.find(m.norms)
-        current = self._current.find(m.norms)
+        hedges = m.spans(self._hedges)
+        current = m.spans(self._current)
         clause = m.clause[mention.trigger.start]
-        for cue in self._hypothetical.find(m.norms):
+        for cue in m.spans(self._hypothetical):
             if m.clause[cue.start] != clause or cue.start >= mention.trigger.start:
                 continue
             if any(_overlaps(cue, h) for h in hedges):
@@ -535,15 +531,15 @@ class SafetyDetector:
         own = mention.anchors + (mention.trigger,)
         clause = m.clause[mention.trigger.start]
         if not any(
-            m.clause[cue.start] == clause and any(_gap(cue, s) <= 4 for s in own) for cue in self._past.find(m.norms)
+            m.clause[cue.start] == clause and any(_gap(cue, s) <= 4 for s in own) for cue in m.spans(self._past)
         ):
             return False
         if self._in_clause(m, mention.trigger, self._current):
             return False
-        if any(0 <= mention.trigger.start - cue.end <= 2 for cue in self._present.find(m.norms)):
+        if any(0 <= mention.trigger.start - cue.end <= 2 for cue in m.spans(self._present)):
             return False
-        negations = self._negation.find(m.norms)
-        for cue in self._resolution.find(m.norms):
+        negations = m.spans(self._negation)
+        for cue in m.spans(self._resolution):
             before = m.norms[max(0, cue.start - 3) : cue.start]
             if any(word in self.rules.future_markers for word in before):
                 continue
@@ -562,7 +558,7 @@ class SafetyDetector:
         if not hypothetical:
             return []
         first_end = min(e.end_char for e in hypothetical)
-        for span in self._reassertions.find(m.norms):
+        for span in m.spans(self._reassertions):
             negated = span.end < len(m.norms) and (m.norms[span.end],) in self.rules.negation_cues
             if m.words[span.start].start >= first_end and not negated:
                 snippet, start, end = m.text([span], text)
