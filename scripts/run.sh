@@ -45,7 +45,8 @@ stop() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
-trap stop INT TERM EXIT
+trap 'stop; exit 0' INT TERM  # Ctrl-C is the normal way to stop: not an error
+trap stop EXIT
 
 echo "==> Starting the action server on $HOST:$ACTION_PORT (log: logs/actions.log)"
 "$PY" -m actions --host "$HOST" --port "$ACTION_PORT" > logs/actions.log 2>&1 &
