@@ -95,14 +95,11 @@ class SafetyOverrideClassifier(GraphComponent):
                 continue
             doc = model.model.make_doc(text)
             verdict = detector.analyse(doc)
-            self._apply(message, verdict)
-            if verdict.category is None and detector.is_uncertain_answer(doc):
-                # "not sure" must never count as "no" to "can you see metal?"
-                message.set(INTENT, {"name": self._config["uncertain_intent"], "confidence": 1.0}, add_to_output=True)
+            self._apply(message, verdict, detector.is_uncertain_answer(doc))
             self._add_emergency_number(message, detector)
         return messages
 
-    def _apply(self, message: Message, verdict: SafetyVerdict) -> None:
+    def _apply(self, message: Message, verdict: SafetyVerdict, uncertain_answer: bool) -> None:
         classified = message.get(INTENT) or {}
         classified_name = classified.get("name")
         exposed, neuro, unclear = (
@@ -123,6 +120,9 @@ class SafetyOverrideClassifier(GraphComponent):
             override = unclear
         elif verdict.category == UNCLEAR_EXPOSURE and classified_name != exposed:
             override = unclear
+        elif verdict.category is None and uncertain_answer:
+            # "not sure" must never count as "no" to "can you see metal?"
+            override = self._config["uncertain_intent"]
         # Otherwise a classifier emergency stands: when unsure, err toward it.
 
         safety = verdict.as_dict()
