@@ -9,11 +9,12 @@ replies already produced (an emergency reply is never dropped).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict
+from typing import Any, Awaitable, Callable, Dict, List, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -23,6 +24,9 @@ from sanic.response import HTTPResponse
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_MESSAGE_CHARS = 2000
+# Answer after this many seconds with the replies produced so far (an emergency
+# reply is sent before any custom action runs); handling goes on in the background.
+DEFAULT_REPLY_DEADLINE_S = 10.0
 MAX_SENDER_CHARS = 128
 
 
@@ -95,6 +99,39 @@ def parse_request_body(body: bytes, max_message_chars: int = DEFAULT_MAX_MESSAGE
     return IncomingMessage(sender=sender.strip(), text=text, metadata=metadata)
 
 
+def _log_late_failure(task: "asyncio.Future[Any]") -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("Handling a REST message failed after its reply deadline", exc_info=task.exception())
+
+
+async def handle_within_deadline(
+    handling: Awaitable[Any], replies: List[Dict[str, Any]], deadline_s: float
+) -> Tuple[int, Any]:
+    """Run `handling`; answer (status, body) by the deadline, never a silent success.
+
+    `replies` is the output channel's list, filled while handling runs.
+    """
+    task = asyncio.ensure_future(handling)
+    try:
+        await asyncio.wait_for(asyncio.shield(task), timeout=deadline_s)
+    except asyncio.TimeoutError:
+        task.add_done_callback(_log_late_failure)
+        logger.error("Reply deadline of %.0f s passed; answering with the %d replies so far", deadline_s, len(replies))
+        if replies:
+            return 200, list(replies)
+        return 503, {
+            "error": "The assistant is taking too long to answer. Your message was received and is still "
+            "being handled; please try again in a moment."
+        }
+    except Exception:  # noqa: BLE001 - the channel boundary: any failure must not look like success
+        logger.exception("Handling a REST message failed")
+        return 500, {
+            "error": "The assistant could not finish answering. Your message was received and kept; please try again.",
+            "messages": list(replies),
+        }
+    return 200, list(replies)
+
+
 class ValidatedRestInput(InputChannel):
     """POST /webhooks/rest/webhook, for the website widget and integrations."""
 
@@ -105,10 +142,16 @@ class ValidatedRestInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> "ValidatedRestInput":
         credentials = credentials or {}
-        return cls(int(credentials.get("max_message_chars", DEFAULT_MAX_MESSAGE_CHARS)))
+        return cls(
+            int(credentials.get("max_message_chars", DEFAULT_MAX_MESSAGE_CHARS)),
+            float(credentials.get("reply_deadline_s", DEFAULT_REPLY_DEADLINE_S)),
+        )
 
-    def __init__(self, max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS) -> None:
+    def __init__(
+        self, max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS, reply_deadline_s: float = DEFAULT_REPLY_DEADLINE_S
+    ) -> None:
         self.max_message_chars = max_message_chars
+        self.reply_deadline_s = reply_deadline_s
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("validated_rest_webhook", __name__)
@@ -124,26 +167,12 @@ class ValidatedRestInput(InputChannel):
             except InvalidRequest as error:
                 return response.json({"error": error.message}, status=error.status)
             collector = CollectingOutputChannel()
-            try:
-                await on_new_message(
-                    UserMessage(
-                        incoming.text,
-                        collector,
-                        incoming.sender,
-                        input_channel=self.name(),
-                        metadata=incoming.metadata,
-                    )
-                )
-            except Exception:  # noqa: BLE001 - the channel boundary: any failure must not look like success
-                logger.exception("Handling a REST message failed for sender %s", incoming.sender)
-                return response.json(
-                    {
-                        "error": "The assistant could not finish answering. Your message was received "
-                        "and kept; please try again.",
-                        "messages": collector.messages,
-                    },
-                    status=500,
-                )
-            return response.json(collector.messages)
+            message = UserMessage(
+                incoming.text, collector, incoming.sender, input_channel=self.name(), metadata=incoming.metadata
+            )
+            status, body = await handle_within_deadline(
+                on_new_message(message), collector.messages, self.reply_deadline_s
+            )
+            return response.json(body, status=status)
 
         return webhook
