@@ -33,6 +33,7 @@ spacy-model: setup $(SPACY_MODEL)/meta.json ## Build the blank spaCy pipeline th
 train: setup spacy-model ## Train the model (skipped when data, domain and config are unchanged)
 	@echo "==> Training if data, domain or config changed (about 3 minutes on 2 cores; progress below)"
 	@$(RASA) train --data $(TRAINING_DATA) --domain domain.yml --config config.yml --out models
+	@ls -t models/*.tar.gz 2>/dev/null | tail -n +4 | xargs -r rm -f  # keep the three newest models
 
 run: train ## Run the assistant: web chat, Rasa server and action server (Ctrl-C stops)
 	@scripts/run.sh
