@@ -13,16 +13,25 @@ from pathlib import Path
 from typing import Any, Sequence
 
 WEB_ROOT = Path(__file__).resolve().parents[1] / "web"
+CONTENT_DIR = Path(__file__).resolve().parents[1] / "data" / "content"
+
+
+def page_notice(content_dir: Path = CONTENT_DIR) -> str:
+    """The page's standing safety notice: the content base's reminder line, not text of our own."""
+    from actions.content_base import load_content_base
+
+    return load_content_base(content_dir).reminder.replace("{emergency_number}", "your local emergency number")
 
 
 class ChatPageHandler(SimpleHTTPRequestHandler):
     """Static files from web/, plus /config.json telling the page where Rasa is."""
 
     rasa_url = "http://127.0.0.1:5005"
+    notice = ""
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         if self.path.split("?")[0] == "/config.json":
-            body = json.dumps({"rasaUrl": self.rasa_url}).encode("utf-8")
+            body = json.dumps({"rasaUrl": self.rasa_url, "notice": self.notice}).encode("utf-8")
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Cache-Control", "no-store")
@@ -41,8 +50,9 @@ class ChatPageHandler(SimpleHTTPRequestHandler):
         pass
 
 
-def make_server(host: str, port: int, rasa_url: str) -> ThreadingHTTPServer:
-    handler = type("ConfiguredChatPageHandler", (ChatPageHandler,), {"rasa_url": rasa_url})
+def make_server(host: str, port: int, rasa_url: str, notice: str) -> ThreadingHTTPServer:
+    attributes = {"rasa_url": rasa_url, "notice": notice}
+    handler = type("ConfiguredChatPageHandler", (ChatPageHandler,), attributes)
     return ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(WEB_ROOT)))
 
 
@@ -52,7 +62,7 @@ def main(argv: Sequence[str] = ()) -> None:
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--rasa-url", default="http://127.0.0.1:5005")
     args = parser.parse_args(list(argv) or None)
-    server = make_server(args.host, args.port, args.rasa_url.rstrip("/"))
+    server = make_server(args.host, args.port, args.rasa_url.rstrip("/"), page_notice())
     try:
         server.serve_forever()
     except KeyboardInterrupt:

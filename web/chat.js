@@ -61,10 +61,13 @@
   async function config() {
     if (rasaUrl === null) {
       const response = await fetch("config.json", { cache: "no-store" });
-      rasaUrl = (await response.json()).rasaUrl;
+      const settings = await response.json();
+      rasaUrl = settings.rasaUrl;
+      document.getElementById("notice").textContent = settings.notice || "";
     }
     return rasaUrl;
   }
+  config().catch(() => { status.textContent = "The assistant cannot be reached right now."; });
 
   async function sendMessage(text, shownAs) {
     addMessage("user", shownAs || text);

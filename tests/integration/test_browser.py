@@ -46,6 +46,11 @@ def send(page, text: str) -> None:
     page.wait_for_function("n => document.querySelectorAll('.msg--bot').length > n", arg=before, timeout=60_000)
 
 
+def test_the_page_shows_the_content_base_reminder(page) -> None:
+    page.wait_for_function("document.getElementById('notice').textContent.length > 0", timeout=10_000)
+    assert "call your local emergency number now" in page.inner_text("#notice")
+
+
 def test_hello_in_the_web_page(page) -> None:
     send(page, "hello")
     assert page.locator(".msg--bot").last.inner_text().startswith("Hello. I answer questions")

@@ -94,7 +94,9 @@ def test_bad_input_loses_nothing(running_assistant: RunningAssistant) -> None:
 def test_the_web_page_is_served_with_its_config(running_assistant: RunningAssistant) -> None:
     page = get(running_assistant.web_url + "/").decode()
     assert "Spinal implant questions" in page and "chat.js" in page
-    assert json.loads(get(running_assistant.web_url + "/config.json")) == {"rasaUrl": running_assistant.rasa_url}
+    config = json.loads(get(running_assistant.web_url + "/config.json"))
+    assert config["rasaUrl"] == running_assistant.rasa_url
+    assert config["notice"].startswith("General information only")  # the content base's reminder
     assert b"webhooks/rest/webhook" in get(running_assistant.web_url + "/chat.js")
 
 
