@@ -19,6 +19,19 @@ def emergency_number(tracker: Tracker) -> str:
     return tracker.get_slot("emergency_number") or DEFAULT_EMERGENCY_NUMBER
 
 
+def utter_topic(dispatcher: CollectingDispatcher, tracker: Tracker, content: ContentBase, topic: Topic | None) -> bool:
+    """Send `topic` rendered for the user's channel; the fallback reply when it is missing or not servable.
+
+    Returns whether the topic itself was sent.
+    """
+    if topic is None or not content.servable(topic):
+        dispatcher.utter_message(response="utter_default")
+        return False
+    rendered = render_topic(content, topic, tracker.get_latest_input_channel(), emergency_number(tracker))
+    dispatcher.utter_message(text=rendered.text, buttons=rendered.buttons)
+    return True
+
+
 class ActionAnswerTopic(Action):
     """Answers with the vetted topic for the latest intent (or a button's topic).
 
@@ -42,9 +55,5 @@ class ActionAnswerTopic(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         content = self._content.get()
         topic = self._topic(content, tracker)
-        if topic is None or not content.servable(topic):
-            dispatcher.utter_message(response="utter_default")
-            return []
-        rendered = render_topic(content, topic, tracker.get_latest_input_channel(), emergency_number(tracker))
-        dispatcher.utter_message(text=rendered.text, buttons=rendered.buttons)
-        return [SlotSet("last_topic", topic.id)]
+        sent = utter_topic(dispatcher, tracker, content, topic)
+        return [SlotSet("last_topic", topic.id)] if sent and topic is not None else []

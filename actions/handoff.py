@@ -8,9 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answering import emergency_number
+from actions.answering import utter_topic
 from actions.content_reload import ReloadingContentBase
-from actions.rendering import render_topic
 from actions.triage import TriageLog, event_from_tracker
 
 HANDOFF_TOPIC = "handoff"
@@ -34,7 +33,5 @@ class ActionHandoff(Action):
         contact = tracker.get_slot("handoff_contact")
         self._log.record(event_from_tracker(tracker, category="handoff", contact=contact))
         content = self._content.get()
-        topic = content.topics[HANDOFF_TOPIC]
-        rendered = render_topic(content, topic, tracker.get_latest_input_channel(), emergency_number(tracker))
-        dispatcher.utter_message(text=rendered.text, buttons=rendered.buttons)
+        utter_topic(dispatcher, tracker, content, content.topics.get(HANDOFF_TOPIC))
         return [SlotSet("handoff_contact", None)]

@@ -58,3 +58,13 @@ async def test_handoff_flags_the_conversation_and_answers_from_content(tmp_path:
     assert event.category == "handoff" and event.details["contact"] == "jo@example.org"
     assert "Source:" in dispatcher.messages[0]["text"]
     assert events == [SlotSet("handoff_contact", None)]
+
+
+async def test_handoff_serves_no_draft_when_the_base_forbids_drafts(tmp_path: Path, content_copy: Path) -> None:
+    base = content_copy / "base.yml"
+    base.write_text(base.read_text().replace("serve_drafts: true", "serve_drafts: false"))
+    log = TriageLog(tmp_path / "triage.db")
+    dispatcher = CollectingDispatcher()
+    await ActionHandoff(ReloadingContentBase(content_copy), log).run(dispatcher, make_tracker("request_human"), {})
+    assert dispatcher.messages[0]["response"] == "utter_default"
+    assert log.recent()[0].category == "handoff"  # the request is still flagged for staff
