@@ -8,24 +8,19 @@ from typing import Any, Dict, List
 
 import pytest
 import spacy
-import yaml
 from spacy.language import Language
 
 from nlu_components.safety.detector import SafetyDetector
+from scripts.safety_report import load_sets
 
 ROOT = Path(__file__).resolve().parents[1]
-SAFETY_SETS = sorted((ROOT / "tests" / "safety").glob("*_set*.yml"))
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def load_safety_messages() -> List[Dict[str, Any]]:
-    """Every labelled message of every safety set, with the set's name."""
-    messages = []
-    for path in SAFETY_SETS:
-        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]:
-            messages.append({**item, "set": path.stem})
-    return messages
+    """Every labelled message of every safety set (as `make safety-report` reads them), with the set's name."""
+    return [{**item, "set": name} for name, messages in load_sets().items() for item in messages]
 
 
 @pytest.fixture(scope="session")
