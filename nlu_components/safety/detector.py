@@ -534,7 +534,8 @@ class SafetyDetector:
             m.clause[cue.start] == clause and any(_gap(cue, s) <= 4 for s in own) for cue in m.spans(self._past)
         ):
             return False
-        if self._in_clause(m, mention.trigger, self._current):
+        # "healed now" says it is over; the "now" in it is not a current event.
+        if self._in_clause(m, mention.trigger, self._current, exclude=m.spans(self._resolution)):
             return False
         if any(0 <= mention.trigger.start - cue.end <= 2 for cue in m.spans(self._present)):
             return False
