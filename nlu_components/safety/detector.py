@@ -200,6 +200,8 @@ class SafetyDetector:
         self._strong = PhraseIndex(r.strong_exposure)
         self._visible = PhraseIndex(r.visible_exposure)
         self._intact = PhraseIndex(r.intact_skin)
+        self._findings = PhraseIndex(r.skin_findings)
+        self._finding_locations = PhraseIndex(r.finding_locations)
         self._opening = PhraseIndex(r.wound_opening)
         self._unclear_objects = PhraseIndex(r.unclear_objects)
         self._clause_breaks = PhraseIndex(r.clause_breaks)
@@ -325,6 +327,8 @@ class SafetyDetector:
                 for h in hardware
                 if m.sentence[h.start] == m.sentence[trigger.start] and _gap(h, trigger) <= self.rules.window
             ]
+            if kind == "visible":
+                near = [h for h in near if not self._finding_between(m, trigger, h)]
             if not near and kind != "visible":
                 # "do rods ever come out? my dad's is coming out": the hardware
                 # word may sit in an earlier sentence.
@@ -356,6 +360,18 @@ class SafetyDetector:
                 else:
                     unclear.append(_Mention(f"{UNCLEAR_EXPOSURE}/wound_opened", (anchor,), opening, phrase))
         return exposed, unclear
+
+    def _finding_between(self, m: _Message, trigger: Span, hardware: Span) -> bool:
+        """ "noticed a new swelling over my hardware": a skin finding, then a
+        location word, between the seeing phrase and the hardware word."""
+        if hardware.start < trigger.end:
+            return False
+        findings = [f for f in m.spans(self._findings) if trigger.end <= f.start and f.end <= hardware.start]
+        return any(
+            f.end <= place.start and place.end <= hardware.start
+            for f in findings
+            for place in m.spans(self._finding_locations)
+        )
 
     def _neuro_mentions(self, m: _Message) -> List[_Mention]:
         mentions: List[_Mention] = []

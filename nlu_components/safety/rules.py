@@ -43,6 +43,8 @@ class SafetyRules:
     strong_exposure: FrozenSet[Phrase]
     visible_exposure: FrozenSet[Phrase]
     intact_skin: FrozenSet[Phrase]
+    skin_findings: FrozenSet[Phrase]
+    finding_locations: FrozenSet[Phrase]
     surface_prepositions: FrozenSet[Phrase]
     surfaces: FrozenSet[Phrase]
     breakdown_words: FrozenSet[Phrase]
@@ -159,6 +161,8 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         strong_exposure=phrases("exposure_phrases.strong"),
         visible_exposure=phrases("exposure_phrases.visible"),
         intact_skin=phrases("intact_skin"),
+        skin_findings=phrases("finding_at_hardware.findings"),
+        finding_locations=phrases("finding_at_hardware.locations"),
         surface_prepositions=phrases("surface_exposure.prepositions"),
         surfaces=phrases("surface_exposure.surfaces"),
         breakdown_words=phrases("surface_exposure.breakdown"),

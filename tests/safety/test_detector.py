@@ -58,6 +58,8 @@ def test_false_alarm_rate_on_non_emergencies_is_at_most_3_percent(detector: Safe
         ("it came through in 2019 and they fixed it, but now the other screw is poking out again", EXPOSED_HARDWARE),
         ("the wound healed now the screw is poking through", EXPOSED_HARDWARE),
         ("the fb group says to go to A&E, my screw is poking out", EXPOSED_HARDWARE),
+        ("i noticed a bump over my screw and the screw is poking through", EXPOSED_HARDWARE),
+        ("i can see a spot of metal over my rod", EXPOSED_HARDWARE),
         # Neurological red flags.
         ("my legs suddenly went weak after my fusion", NEURO_RED_FLAG),
         ("numb in the groin since this morning", NEURO_RED_FLAG),
@@ -69,6 +71,8 @@ def test_false_alarm_rate_on_non_emergencies_is_at_most_3_percent(detector: Safe
         ("it broke through in 2019, they fixed it", None),
         ("saw a video of a screw poking out of someone's back", None),
         ("wat makes a screw push thru the skin", None),
+        ("I have noticed a new, tender swelling over my lumbar hardware with some redness.", None),
+        ("i can see a red patch where the screw is", None),
         ("her exposed screw was removed in march and the wound is healed now, will it happen again", None),
         ("ppl in my fb group keep posting about screws coming out, is it common", None),
         ("the screw backed out on my scan", None),
