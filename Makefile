@@ -16,7 +16,7 @@ WEB_PORT ?= 8080
 export RASA_PORT ACTION_PORT WEB_PORT
 
 .PHONY: help setup spacy-model train run shell test lint format typecheck validate content-check \
-        sync-domain conversation-test unit-test nlu-eval compare-pipelines safety-report benchmark \
+        sync-domain conversation-test unit-test nlu-eval nlu-seeds compare-pipelines safety-report benchmark \
         browser-deps lock clean
 
 help: ## List the targets
@@ -77,9 +77,19 @@ browser-deps: ## Debian's chromium for the browser test (installs it when missin
 test: setup lint typecheck validate content-check train conversation-test browser-deps ## Everything CI runs
 	@$(VENV)/bin/pytest
 
-nlu-eval: train ## Per-intent precision/recall/F1 and confusion matrix on the held-out split (results/nlu)
-	@$(RASA) test nlu --model models --nlu tests/nlu/heldout.yml --out results/nlu --quiet
-	@$(PY) scripts/nlu_report.py results/nlu
+NLU_SPLITS := heldout blind_nlu
+
+nlu-eval: train ## Per-intent precision/recall/F1 and confusion matrix on both evaluation splits (results/nlu/<split>)
+	@for split in $(NLU_SPLITS); do \
+	  echo "==> tests/nlu/$$split.yml"; \
+	  $(RASA) test nlu --model models --nlu tests/nlu/$$split.yml --out results/nlu/$$split --quiet >/dev/null && \
+	  $(PY) scripts/nlu_report.py results/nlu/$$split || exit 1; \
+	done
+
+SEEDS ?= 1 2 3
+
+nlu-seeds: setup spacy-model ## How far the NLU scores move with DIET's seed alone (SEEDS="1 2 3"; results/nlu/seed_sweep.json)
+	@$(PY) scripts/nlu_seed_sweep.py --seeds $(SEEDS)
 
 compare-pipelines: setup spacy-model ## Train and compare the candidate NLU pipelines on the held-out split
 	@scripts/compare_pipelines.sh

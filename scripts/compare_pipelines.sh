@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Train each candidate NLU pipeline in configs/pipelines/ and score it on the held-out split.
+# Train each candidate NLU pipeline in configs/pipelines/ and score it on both evaluation splits.
 # The safety layer is left out of the candidates so the classifiers are compared alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +12,9 @@ for config in configs/pipelines/*.yml; do
   start=$(date +%s)
   .venv/bin/rasa train nlu --nlu data/nlu --config "$config" --out "$out/$name" --quiet >/dev/null
   echo "train_seconds=$(( $(date +%s) - start ))" > "$out/$name/timing.txt"
-  .venv/bin/rasa test nlu --model "$out/$name" --nlu tests/nlu/heldout.yml --out "$out/$name/report" --quiet >/dev/null
-  .venv/bin/python scripts/nlu_report.py "$out/$name/report" --summary
+  for split in heldout blind_nlu; do
+    .venv/bin/rasa test nlu --model "$out/$name" --nlu "tests/nlu/$split.yml" --out "$out/$name/$split" --quiet >/dev/null
+    echo "$split: $(.venv/bin/python scripts/nlu_report.py "$out/$name/$split" --summary)"
+  done
   cat "$out/$name/timing.txt"
 done
