@@ -20,6 +20,7 @@ RESPONSE_CATEGORIES = {
     "utter_emergency_neurological": "emergency_neurological",
     "utter_urgent_warning_signs": "urgent_warning_signs",
     "utter_ask_metal_visible": "possible_exposed_hardware",
+    "utter_ask_neuro_new": "possible_neurological",
 }
 
 SCHEMA = """

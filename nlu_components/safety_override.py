@@ -56,6 +56,10 @@ class SafetyOverrideClassifier(GraphComponent):
             "neuro_intent": "report_neurological_red_flags",
             # Intent set when exposure is possible but unclear: the bot asks first.
             "unclear_intent": "report_possible_exposed_hardware",
+            # Intent set when the classifier says neurological red flag but the
+            # rules read the symptom as old, resolved or negated: the bot asks
+            # whether it is new or worse.
+            "unclear_neuro_intent": "report_possible_neurological_red_flags",
             # Intent for answers that are only uncertainty ("not sure", "idk").
             "uncertain_intent": "nlu_fallback",
             # Entity carrying the emergency number for the channel's locale.
@@ -120,6 +124,10 @@ class SafetyOverrideClassifier(GraphComponent):
             override = unclear
         elif verdict.category == UNCLEAR_EXPOSURE and classified_name != exposed:
             override = unclear
+        elif classified_name == neuro and any(s.rule.startswith(NEURO_RED_FLAG) for s in verdict.suppressed):
+            # "my legs were weak before surgery but are getting stronger": the
+            # classifier says emergency, the rules say old or resolved. Ask.
+            override = self._config["unclear_neuro_intent"]
         elif verdict.category is None and uncertain_answer:
             # "not sure" must never count as "no" to "can you see metal?"
             override = self._config["uncertain_intent"]

@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 EMERGENCY_INTENTS = {"exposed_hardware": "report_exposed_hardware", "neuro_red_flag": "report_neurological_red_flags"}
+# The safety layer's "ask first" intents: the assistant asks one question before deciding.
+CLARIFYING_QUESTION_INTENTS = {"report_possible_exposed_hardware", "report_possible_neurological_red_flags"}
 DETECTOR_TO_INTENT = {
     **{k: v for k, v in EMERGENCY_INTENTS.items()},
     "unclear_exposure": "report_possible_exposed_hardware",
@@ -74,7 +76,7 @@ def score(messages: List[Dict], predicted: List[str]) -> Dict:
     alarms = [{"text": m["text"], "kind": m["kind"], "got": p} for m, p in negatives if p in EMERGENCY_INTENTS.values()]
     result["false_alarm_rate"] = len(alarms) / len(negatives) if negatives else None
     result["false_alarms"] = alarms
-    asked = [m["text"] for m, p in zip(messages, predicted, strict=True) if p == "report_possible_exposed_hardware"]
+    asked = [m["text"] for m, p in zip(messages, predicted, strict=True) if p in CLARIFYING_QUESTION_INTENTS]
     result["asked_clarifying_question"] = len(asked)
     warnings = [(m, p) for m, p in zip(messages, predicted, strict=True) if m["expect"] == "warning_signs"]
     if warnings:

@@ -100,6 +100,26 @@ def test_the_metal_question_escalates_on_yes_or_on_no_clear_answer(chat, answer:
         assert replies[0].startswith("Please call your surgeon's office today")
 
 
+ASK_NEURO = "Is this new, or worse than before"
+
+
+@pytest.mark.parametrize(
+    ("answer", "emergency"),
+    [("yes", True), ("not sure", True), ("/nlu_fallback", True), ("it started today", True), ("no", False)],
+)
+def test_the_new_symptom_question_escalates_on_yes_or_on_no_clear_answer(chat, answer: str, emergency: bool) -> None:
+    assert chat("/report_possible_neurological_red_flags")[0].startswith(ASK_NEURO)
+    replies = chat(answer)
+    assert first_reply_is_emergency(replies) is emergency
+    if not emergency:
+        assert replies[0].startswith("Thank you for checking")
+
+
+def test_an_old_improving_symptom_is_asked_about_not_called_an_emergency(chat) -> None:
+    reply = chat("the numbness in my leg from before the surgery is slowly getting better")[0]
+    assert not first_reply_is_emergency([reply])
+
+
 def test_emergency_number_follows_the_channel_locale(offline_agent, event_loop_for_agent) -> None:
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 

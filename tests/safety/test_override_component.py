@@ -65,6 +65,26 @@ def test_a_classifier_emergency_on_a_negated_mention_asks_first(component, spacy
     assert message.get(INTENT)["name"] == "report_possible_exposed_hardware"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my legs were weak before surgery but they're getting stronger now",
+        "the numbness in my leg from before the surgery is slowly getting better",
+        "no weakness in my legs at all",
+    ],
+)
+def test_a_classifier_neuro_emergency_on_an_old_or_negated_symptom_asks_first(component, spacy_model, text) -> None:
+    message = run(component, spacy_model, classified(text, "report_neurological_red_flags"))
+    assert message.get(INTENT)["name"] == "report_possible_neurological_red_flags"
+
+
+def test_a_classifier_neuro_emergency_stands_when_the_rules_see_no_symptom(component, spacy_model) -> None:
+    message = run(
+        component, spacy_model, classified("something is really wrong with me", "report_neurological_red_flags")
+    )
+    assert message.get(INTENT)["name"] == "report_neurological_red_flags"
+
+
 def test_an_unclear_mention_asks_the_question(component, spacy_model) -> None:
     message = run(
         component, spacy_model, classified("my wound opened and i can see something white", "report_warning_signs")
