@@ -28,6 +28,8 @@ def entities(offline_agent, event_loop_for_agent):
         ("my rods were put in 2 years ago", "implant_part", "rods"),
         ("there is a bump on my lower back", "body_site", "lower back"),
         ("had my fusion 3 weeks ago and the scar is red", "time_since_surgery", "3 weeks ago"),
+        ("my mum had her op back in 2015, do the rods stay in", "time_since_surgery", "in 2015"),
+        ("im 6 months post op and the skin over my screw is shiny", "time_since_surgery", "6 months"),
     ],
 )
 def test_entities_are_extracted(entities, text: str, entity: str, value: str) -> None:

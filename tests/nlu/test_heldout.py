@@ -19,7 +19,7 @@ TRAINING = ROOT / "data" / "nlu"
 # The target is 0.95 macro F1 on the held-out split. Each gate sits at or
 # just under what config.yml measures (README, Measurements), so a regression
 # fails `make test`. Raise a gate as the model improves; never lower one to pass.
-MACRO_F1_GATES = {HELDOUT: 0.95, BLIND: 0.94}
+MACRO_F1_GATES = {HELDOUT: 0.95, BLIND: 0.96}
 EMERGENCY_INTENTS = ("report_exposed_hardware", "report_neurological_red_flags")
 
 Pairs = List[Tuple[str, str]]  # (gold intent, predicted intent)
