@@ -91,7 +91,7 @@ SEEDS ?= 1 2 3
 nlu-seeds: setup spacy-model ## How far the NLU scores move with DIET's seed alone (SEEDS="1 2 3"; results/nlu/seed_sweep.json)
 	@$(PY) scripts/nlu_seed_sweep.py --seeds $(SEEDS)
 
-compare-pipelines: setup spacy-model ## Train and compare the candidate NLU pipelines on the held-out split
+compare-pipelines: setup spacy-model ## Train and compare the candidate NLU pipelines on both evaluation splits
 	@scripts/compare_pipelines.sh
 
 safety-report: train ## Recall, false-alarm rate and every miss on the safety sets
