@@ -77,7 +77,8 @@ browser-deps: ## Debian's chromium for the browser test (installs it when missin
 test: setup lint typecheck validate content-check train conversation-test browser-deps ## Everything CI runs
 	@$(VENV)/bin/pytest
 
-NLU_SPLITS := heldout blind_nlu
+# Every YAML file in tests/nlu/ is an evaluation split (never trained on).
+NLU_SPLITS := $(basename $(notdir $(wildcard tests/nlu/*.yml)))
 
 nlu-eval: train ## Per-intent precision/recall/F1 and confusion matrix on both evaluation splits (results/nlu/<split>)
 	@for split in $(NLU_SPLITS); do \

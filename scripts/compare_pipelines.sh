@@ -12,8 +12,9 @@ for config in configs/pipelines/*.yml; do
   start=$(date +%s)
   .venv/bin/rasa train nlu --nlu data/nlu --config "$config" --out "$out/$name" --quiet >/dev/null
   echo "train_seconds=$(( $(date +%s) - start ))" > "$out/$name/timing.txt"
-  for split in heldout blind_nlu; do
-    .venv/bin/rasa test nlu --model "$out/$name" --nlu "tests/nlu/$split.yml" --out "$out/$name/$split" --quiet >/dev/null
+  for split_file in tests/nlu/*.yml; do  # every evaluation split, as `make nlu-eval`
+    split=$(basename "$split_file" .yml)
+    .venv/bin/rasa test nlu --model "$out/$name" --nlu "$split_file" --out "$out/$name/$split" --quiet >/dev/null
     echo "$split: $(.venv/bin/python scripts/nlu_report.py "$out/$name/$split" --summary)"
   done
   cat "$out/$name/timing.txt"
