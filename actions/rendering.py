@@ -33,14 +33,15 @@ def source_line(topic: Topic) -> str:
     return f"Source: {cited}. {review}"
 
 
+def topic_button(topic: Topic, long_title: bool = False) -> Dict[str, str]:
+    """A quick reply that asks for `topic`; its payload never triggers a report intent."""
+    payload = '/ask_topic{"topic": "' + topic.id + '"}'
+    return {"title": topic.title if long_title else topic.button_title, "payload": payload}
+
+
 def follow_up_buttons(content: ContentBase, topic: Topic) -> List[Dict[str, str]]:
-    """Quick replies to related topics; payloads never trigger a report intent."""
-    buttons = []
-    for topic_id in topic.follow_ups:
-        target = content.topics[topic_id]
-        payload = '/ask_topic{"topic": "' + target.id + '"}'
-        buttons.append({"title": target.button_title, "payload": payload})
-    return buttons
+    """Quick replies to related topics."""
+    return [topic_button(content.topics[topic_id]) for topic_id in topic.follow_ups]
 
 
 def numbered_choices(buttons: List[Dict[str, str]]) -> str:

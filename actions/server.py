@@ -23,6 +23,7 @@ from sanic.response import HTTPResponse
 
 from actions.answering import ActionAnswerTopic
 from actions.content_reload import ReloadingContentBase
+from actions.disambiguation import ActionClarifyTopic
 from actions.handoff import ActionHandoff
 from actions.triage import ActionRecordTriage, TriageLog
 
@@ -33,7 +34,12 @@ def build_actions(content_dir: Path, triage_db: Path) -> List[Action]:
     """Create every custom action with its dependencies."""
     content = ReloadingContentBase(content_dir)
     triage = TriageLog(triage_db)
-    return [ActionAnswerTopic(content), ActionRecordTriage(triage), ActionHandoff(content, triage)]
+    return [
+        ActionAnswerTopic(content),
+        ActionClarifyTopic(content),
+        ActionRecordTriage(triage),
+        ActionHandoff(content, triage),
+    ]
 
 
 def create_action_app(actions: Iterable[Action], cors_origins: Sequence[str] = ()) -> Sanic:

@@ -6,6 +6,7 @@ python -m assistant.web_server --port 8080 --rasa-url http://127.0.0.1:5005
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import functools
 import json
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -21,7 +22,9 @@ def page_notice(content_dir: Path = CONTENT_DIR) -> str:
     from actions.answering import DEFAULT_EMERGENCY_NUMBER
     from actions.content_base import load_content_base
 
-    return load_content_base(content_dir).reminder.replace("{emergency_number}", DEFAULT_EMERGENCY_NUMBER)
+    return load_content_base(content_dir, dt.date.today()).reminder.replace(
+        "{emergency_number}", DEFAULT_EMERGENCY_NUMBER
+    )
 
 
 class ChatPageHandler(SimpleHTTPRequestHandler):

@@ -1,7 +1,7 @@
 """Benchmarks: speed and memory of the safety rules, the NLU model, and the running assistant.
 
-    python scripts/benchmark.py            # everything (starts the assistant on free ports)
-    python scripts/benchmark.py --quick    # rules and in-process model only
+    python -m scripts.benchmark            # everything (starts the assistant on free ports)
+    python -m scripts.benchmark --quick    # rules and in-process model only
 
 Writes results/benchmark.json. Loopback only; every loop is bounded in count.
 """
@@ -21,10 +21,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Dict, List
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from scripts.safety_report import load_sets  # noqa: E402
+from evaluation.models import latest_model
+from evaluation.paths import ROOT
+from evaluation.running import start_assistant
+from evaluation.sets import readable_safety_examples
 
 
 def percentiles(samples_ms: List[float]) -> Dict[str, float]:
@@ -62,7 +62,7 @@ def bench_detector(texts: List[str]) -> Dict:
 def bench_model(texts: List[str]) -> Dict:
     from rasa.core.agent import Agent
 
-    model = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)[-1]
+    model = latest_model()
     start = time.perf_counter()
     agent = Agent.load(str(model))
     load_s = time.perf_counter() - start
@@ -91,8 +91,6 @@ def post(url: str, sender: str, text: str) -> float:
 
 
 def bench_server(texts: List[str], concurrency: int, requests_total: int) -> Dict:
-    from tests.integration.conftest import start_assistant
-
     with tempfile.TemporaryDirectory() as data_dir:
         assistant = start_assistant(Path(data_dir))
         try:
@@ -137,7 +135,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--requests", type=int, default=400)
     args = parser.parse_args()
-    texts = [m["text"] for messages in load_sets().values() for m in messages]
+    texts = [m.text for messages in readable_safety_examples().values() for m in messages]
 
     results: Dict = {"machine": {"cpus": os.cpu_count()}, "messages": len(texts)}
     results["safety_rules"] = bench_detector(texts)

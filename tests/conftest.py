@@ -10,17 +10,21 @@ import pytest
 import spacy
 from spacy.language import Language
 
+from evaluation.models import NoModelError
+from evaluation.models import latest_model as newest_model
+from evaluation.sets import readable_safety_examples
 from nlu_components.safety.detector import SafetyDetector
-from scripts.safety_report import load_sets
-
-ROOT = Path(__file__).resolve().parents[1]
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def load_safety_messages() -> List[Dict[str, Any]]:
-    """Every labelled message of every safety set (as `make safety-report` reads them), with the set's name."""
-    return [{**item, "set": name} for name, messages in load_sets().items() for item in messages]
+    """Every labelled message of every readable safety set (as `make safety-report` reads them), with its set."""
+    return [
+        {"text": m.text, "expect": m.label, "kind": m.kind, "language": m.language, "set": name}
+        for name, messages in readable_safety_examples().items()
+        for m in messages
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -34,10 +38,10 @@ def detector(nlp: Language) -> SafetyDetector:
 
 
 def latest_model() -> Path:
-    models = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    if not models:
-        pytest.fail("No trained model in models/: run `make train` first (make test does).")
-    return models[-1]
+    try:
+        return newest_model()
+    except NoModelError as error:
+        pytest.fail(f"{error} (make test does)")
 
 
 @pytest.fixture(scope="session")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from rasa.shared.core.domain import Domain
 
-from scripts.sync_domain_responses import SAFETY_RESPONSES, rendered_responses
-from tests.conftest import ROOT
+from actions.domain_responses import SAFETY_RESPONSES, rendered_responses
+from evaluation.paths import ROOT
+from tests.actions.conftest import CONTENT_DATE
 
 
 def test_domain_safety_replies_match_the_content_base() -> None:
     domain = Domain.load(str(ROOT / "domain.yml"))
-    expected = rendered_responses(ROOT / "data" / "content")
+    expected = rendered_responses(ROOT / "data" / "content", CONTENT_DATE)
     for name in SAFETY_RESPONSES:
         actual = [
             {k: v for k, v in variation.items() if k in ("text", "channel", "buttons")}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 from typing import Any, Dict, List
@@ -7,9 +8,15 @@ from typing import Any, Dict, List
 import pytest
 from rasa_sdk import Tracker
 
-from tests.conftest import ROOT
+from evaluation.paths import ROOT
 
 CONTENT_DIR = ROOT / "data" / "content"
+# Tests load the content as of a fixed day, so they do not start failing when reviews fall due.
+CONTENT_DATE = dt.date(2026, 12, 1)
+
+
+def on_content_date() -> dt.date:
+    return CONTENT_DATE
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answering import ActionAnswerTopic
 from actions.content_base import load_content_base
 from actions.content_reload import ReloadingContentBase
-from tests.actions.conftest import CONTENT_DIR, make_tracker
+from tests.actions.conftest import CONTENT_DATE, CONTENT_DIR, make_tracker, on_content_date
 
-CONTENT = load_content_base(CONTENT_DIR)
+CONTENT = load_content_base(CONTENT_DIR, CONTENT_DATE)
 QUESTION_INTENTS = sorted(
     intent
     for intent in CONTENT.intent_topics
@@ -24,7 +24,7 @@ QUESTION_INTENTS = sorted(
 
 @pytest.fixture(scope="module")
 def action() -> ActionAnswerTopic:
-    return ActionAnswerTopic(ReloadingContentBase(CONTENT_DIR))
+    return ActionAnswerTopic(ReloadingContentBase(CONTENT_DIR, on_content_date))
 
 
 def topic_file(intent: str) -> dict:
@@ -85,7 +85,7 @@ async def test_an_unknown_topic_falls_back(action: ActionAnswerTopic) -> None:
 async def test_drafts_are_not_served_when_the_base_says_so(tmp_path: Path, content_copy: Path) -> None:
     base = content_copy / "base.yml"
     base.write_text(base.read_text().replace("serve_drafts: true", "serve_drafts: false"))
-    action = ActionAnswerTopic(ReloadingContentBase(content_copy))
+    action = ActionAnswerTopic(ReloadingContentBase(content_copy, on_content_date))
     dispatcher = CollectingDispatcher()
     await action.run(dispatcher, make_tracker("ask_how_rare"), {})
     assert dispatcher.messages[0]["response"] == "utter_default"

@@ -12,9 +12,9 @@ import yaml
 
 from actions.content_base import ContentError, load_content_base
 from actions.content_reload import ReloadingContentBase
-from tests.actions.conftest import CONTENT_DIR
+from tests.actions.conftest import CONTENT_DATE, CONTENT_DIR, on_content_date
 
-CONTENT = load_content_base(CONTENT_DIR)
+CONTENT = load_content_base(CONTENT_DIR, CONTENT_DATE)
 
 
 def edit_topic(directory: Path, topic_id: str, change) -> Path:
@@ -77,7 +77,7 @@ def test_the_reminder_carries_the_emergency_instruction() -> None:
 def test_a_broken_topic_is_refused_with_its_file_and_entry(content_copy: Path, change, message: str) -> None:
     path = edit_topic(content_copy, "risk_factors", change)
     with pytest.raises(ContentError, match=message) as error:
-        load_content_base(content_copy)
+        load_content_base(content_copy, CONTENT_DATE)
     assert error.value.path == path
     assert error.value.entry == "risk_factors"
     assert "risk_factors" in str(error.value) and str(path) in str(error.value)
@@ -87,21 +87,21 @@ def test_a_duplicate_id_is_refused(content_copy: Path) -> None:
     original = (content_copy / "topics" / "how_rare.yml").read_text()
     (content_copy / "topics" / "how_rare_copy.yml").write_text(original)
     with pytest.raises(ContentError, match="id must equal the file name|duplicate id"):
-        load_content_base(content_copy)
+        load_content_base(content_copy, CONTENT_DATE)
 
 
 def test_an_intent_mapped_to_an_unknown_topic_is_refused(content_copy: Path) -> None:
     base = content_copy / "base.yml"
     base.write_text(base.read_text().replace("ask_how_rare: how_rare", "ask_how_rare: how_often"))
     with pytest.raises(ContentError, match="entry 'ask_how_rare': maps to unknown topic 'how_often'"):
-        load_content_base(content_copy)
+        load_content_base(content_copy, CONTENT_DATE)
 
 
 def test_malformed_yaml_names_the_file(content_copy: Path) -> None:
     path = content_copy / "topics" / "how_rare.yml"
     path.write_text("id: how_rare\nanswer: [unclosed\n")
     with pytest.raises(ContentError, match="how_rare.yml: entry 'how_rare': cannot read the file"):
-        load_content_base(content_copy)
+        load_content_base(content_copy, CONTENT_DATE)
 
 
 def _touch_later(path: Path) -> None:
@@ -110,7 +110,7 @@ def _touch_later(path: Path) -> None:
 
 
 def test_an_edit_is_served_without_a_restart(content_copy: Path) -> None:
-    served = ReloadingContentBase(content_copy)
+    served = ReloadingContentBase(content_copy, on_content_date)
     path = edit_topic(content_copy, "how_rare", lambda d: d.update(answer="Edited answer."))
     _touch_later(path)
     assert served.get().topics["how_rare"].answer == "Edited answer."
@@ -118,9 +118,21 @@ def test_an_edit_is_served_without_a_restart(content_copy: Path) -> None:
 
 
 def test_a_broken_edit_keeps_the_last_good_content_serving(content_copy: Path) -> None:
-    served = ReloadingContentBase(content_copy)
+    served = ReloadingContentBase(content_copy, on_content_date)
     good_answer = served.get().topics["how_rare"].answer
     path = edit_topic(content_copy, "how_rare", lambda d: d.update(sources=[]))
     _touch_later(path)
     assert served.get().topics["how_rare"].answer == good_answer
     assert served.last_error is not None and "needs at least one source" in str(served.last_error)
+
+
+def test_content_check_warns_30_days_before_a_review_falls_due_and_fails_after(capsys) -> None:
+    from actions.content_check import main
+
+    earliest_due = min(t.review.review_due for t in CONTENT.topics.values())
+    assert main(CONTENT_DIR, earliest_due - dt.timedelta(days=31)) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert main(CONTENT_DIR, earliest_due - dt.timedelta(days=30)) == 0
+    assert "review due" in capsys.readouterr().err
+    assert main(CONTENT_DIR, earliest_due + dt.timedelta(days=1)) == 1
+    assert "review was due" in capsys.readouterr().err

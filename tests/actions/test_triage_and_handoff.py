@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.content_reload import ReloadingContentBase
 from actions.handoff import ActionHandoff
 from actions.triage import ActionRecordTriage, TriageEvent, TriageLog
-from tests.actions.conftest import CONTENT_DIR, make_tracker
+from tests.actions.conftest import CONTENT_DIR, make_tracker, on_content_date
 
 
 async def test_an_emergency_is_recorded_with_its_evidence(tmp_path: Path) -> None:
@@ -48,7 +48,7 @@ async def test_the_record_survives_a_new_log_object(tmp_path: Path) -> None:
 
 async def test_handoff_flags_the_conversation_and_answers_from_content(tmp_path: Path) -> None:
     log = TriageLog(tmp_path / "triage.db")
-    action = ActionHandoff(ReloadingContentBase(CONTENT_DIR), log)
+    action = ActionHandoff(ReloadingContentBase(CONTENT_DIR, on_content_date), log)
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("request_human", slots={"handoff_contact": "jo@example.org"})
 
@@ -65,6 +65,8 @@ async def test_handoff_serves_no_draft_when_the_base_forbids_drafts(tmp_path: Pa
     base.write_text(base.read_text().replace("serve_drafts: true", "serve_drafts: false"))
     log = TriageLog(tmp_path / "triage.db")
     dispatcher = CollectingDispatcher()
-    await ActionHandoff(ReloadingContentBase(content_copy), log).run(dispatcher, make_tracker("request_human"), {})
+    await ActionHandoff(ReloadingContentBase(content_copy, on_content_date), log).run(
+        dispatcher, make_tracker("request_human"), {}
+    )
     assert dispatcher.messages[0]["response"] == "utter_default"
     assert log.recent()[0].category == "handoff"  # the request is still flagged for staff

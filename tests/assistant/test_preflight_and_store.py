@@ -16,8 +16,15 @@ def endpoints_file(tmp_path: Path, tracker_store: str) -> Path:
     return path
 
 
-def test_a_writable_sqlite_file_passes(tmp_path: Path) -> None:
-    verify_database(f"sqlite:///{tmp_path / 'ok.db'}")
+def test_a_writable_sqlite_file_passes_and_is_left_as_found(tmp_path: Path) -> None:
+    import sqlite3
+
+    database = tmp_path / "ok.db"
+    verify_database(f"sqlite:///{database}")  # raises TrackerStoreUnavailable on failure
+    assert database.is_file()  # it was opened for writing, not just looked at
+    with sqlite3.connect(database) as connection:
+        tables = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    assert tables == []  # the scratch table is gone
 
 
 def test_a_missing_folder_is_refused_with_the_reason(tmp_path: Path) -> None:

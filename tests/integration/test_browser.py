@@ -7,7 +7,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.conftest import ROOT
+from evaluation.paths import ROOT
 from tests.integration.conftest import RunningAssistant
 
 pytestmark = [pytest.mark.needs_model, pytest.mark.browser]

@@ -6,7 +6,7 @@ import os
 import socket
 import subprocess
 
-from tests.conftest import ROOT
+from evaluation.paths import ROOT
 from tests.integration.conftest import free_port
 
 

@@ -13,8 +13,8 @@ from typing import Any, List, Tuple
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.integration.conftest import RunningAssistant, free_port, get, start_assistant
+from evaluation.paths import ROOT
+from tests.integration.conftest import RunningAssistant, free_port, get, start
 
 pytestmark = pytest.mark.needs_model
 
@@ -110,11 +110,11 @@ def test_a_restart_keeps_earlier_conversations(model_path: Path, tmp_path: Path)
     """Stop the assistant, start it again on the same files: the conversation continues."""
     from rasa.core.tracker_store import SQLTrackerStore
 
-    first = start_assistant(tmp_path)
+    first = start(tmp_path)
     say(first, "restart-user", "why do screws loosen")
-    assert first.stop() == 0 or first.process.returncode is not None
+    assert first.stop() == 0  # Ctrl-C (SIGINT) stops run.sh cleanly
 
-    second = start_assistant(tmp_path)
+    second = start(tmp_path)
     try:
         say(second, "restart-user", "thank you")
     finally:

@@ -1,28 +1,24 @@
-"""The NLU evaluation splits (never trained on): macro F1 gates and emergency recall 1.0."""
+"""The regression NLU sets (tuned on, never trained on): macro F1 gates and emergency recall 1.0."""
 
 from __future__ import annotations
 
-from collections import Counter
-from pathlib import Path
 from typing import Dict, List, Tuple
 
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-from tests.conftest import ROOT
+from contract import EMERGENCY_INTENTS
+from evaluation.paths import TRAINING_NLU
+from evaluation.predict import intents, parse_all
+from evaluation.scoring import f1_by_intent, macro_f1
+from evaluation.sets import EvaluationSet, SetStatus, nlu_sets, read_examples
 
-HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
-# Written later by someone who saw neither the training data nor HELDOUT.
-BLIND = ROOT / "tests" / "nlu" / "blind_nlu.yml"
-TRAINING = ROOT / "data" / "nlu"
+# Each gate sits at or just under what config.yml measures (README, Measurements), so a
+# regression fails `make test`. Raise a gate as the model improves; never lower one to pass.
+# These sets were tuned on: their figures are gates, not measures (tests/evaluation_sets.yml).
+MACRO_F1_GATES = {"heldout": 0.95, "blind_nlu": 0.96}
+REGRESSION_SETS = [s for s in nlu_sets() if s.name in MACRO_F1_GATES]
 
-# The issue's target is 0.95 macro F1 on the held-out split. Each gate sits at or
-# just under what config.yml measures (README, Measurements), so a regression
-# fails `make test`. Raise a gate as the model improves; never lower one to pass.
-MACRO_F1_GATES = {HELDOUT: 0.95, BLIND: 0.96}
-EMERGENCY_INTENTS = ("report_exposed_hardware", "report_neurological_red_flags")
-
-Pairs = List[Tuple[str, str]]  # (gold intent, predicted intent)
 Predictions = List[Tuple[str, str, str]]  # (gold intent, predicted intent, text)
 
 
@@ -30,29 +26,17 @@ def _normalise(text: str) -> str:
     return " ".join("".join(ch for ch in text.lower() if ch.isalnum() or ch.isspace()).split())
 
 
-@pytest.mark.parametrize("split", [HELDOUT, BLIND], ids=lambda p: p.stem)
-def test_the_evaluation_splits_are_never_trained_on(split: Path) -> None:
-    training = {_normalise(e.get("text")) for e in load_data(str(TRAINING)).training_examples}
-    overlap = [e.get("text") for e in load_data(str(split)).training_examples if _normalise(e.get("text")) in training]
+def test_every_gated_set_is_a_regression_set() -> None:
+    assert sorted(s.name for s in REGRESSION_SETS) == sorted(MACRO_F1_GATES)
+    assert all(s.status is SetStatus.REGRESSION for s in REGRESSION_SETS)
+
+
+@pytest.mark.parametrize("evaluation_set", nlu_sets(), ids=lambda s: s.name)
+def test_no_evaluation_set_is_trained_on(evaluation_set: EvaluationSet) -> None:
+    """Sealed sets too: the check compares normalised texts and prints only the overlap."""
+    training = {_normalise(e.get("text")) for e in load_data(str(TRAINING_NLU)).training_examples}
+    overlap = [e.text for e in read_examples(evaluation_set) if _normalise(e.text) in training]
     assert overlap == []
-
-
-def f1_by_intent(pairs: Pairs) -> Dict[str, float]:
-    """F1 for each gold intent, as `rasa test nlu` reports it (labels = gold intents)."""
-    true_pos: Counter[str] = Counter()
-    predicted: Counter[str] = Counter()
-    actual: Counter[str] = Counter()
-    for gold, guess in pairs:
-        actual[gold] += 1
-        predicted[guess] += 1
-        if gold == guess:
-            true_pos[gold] += 1
-    scores = {}
-    for intent in actual:
-        precision = true_pos[intent] / predicted[intent] if predicted[intent] else 0.0
-        recall = true_pos[intent] / actual[intent]
-        scores[intent] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return scores
 
 
 def test_f1_by_intent_counts_a_wrong_guess_against_both_intents() -> None:
@@ -61,29 +45,27 @@ def test_f1_by_intent_counts_a_wrong_guess_against_both_intents() -> None:
 
 
 @pytest.fixture(scope="module")
-def predictions(offline_agent, event_loop_for_agent) -> Dict[Path, Predictions]:
-    async def parse(path: Path) -> Predictions:
-        return [
-            (e.get("intent"), (await offline_agent.parse_message(e.get("text")))["intent"]["name"], e.get("text"))
-            for e in load_data(str(path)).training_examples
-        ]
-
-    return {path: event_loop_for_agent.run_until_complete(parse(path)) for path in MACRO_F1_GATES}
-
-
-@pytest.mark.needs_model
-@pytest.mark.parametrize("split", list(MACRO_F1_GATES), ids=lambda p: p.stem)
-def test_macro_f1_meets_the_gate(predictions: Dict[Path, Predictions], split: Path) -> None:
-    scores = f1_by_intent([(gold, guess) for gold, guess, _ in predictions[split]])
-    macro = sum(scores.values()) / len(scores)
-    errors = [p for p in predictions[split] if p[0] != p[1]]
-    print(f"{split.stem}: macro F1 {macro:.3f} (gate {MACRO_F1_GATES[split]})")
-    assert macro >= MACRO_F1_GATES[split], (round(macro, 3), errors)
+def predictions(offline_agent) -> Dict[str, Predictions]:
+    result = {}
+    for evaluation_set in REGRESSION_SETS:
+        examples = evaluation_set.examples()
+        guesses = intents(parse_all(offline_agent, [e.text for e in examples]))
+        result[evaluation_set.name] = [(e.label, g, e.text) for e, g in zip(examples, guesses, strict=True)]
+    return result
 
 
 @pytest.mark.needs_model
-@pytest.mark.parametrize("split", list(MACRO_F1_GATES), ids=lambda p: p.stem)
-@pytest.mark.parametrize("intent", EMERGENCY_INTENTS)
-def test_every_emergency_is_recognised(predictions: Dict[Path, Predictions], split: Path, intent: str) -> None:
-    guesses = [(guess, text) for gold, guess, text in predictions[split] if gold == intent]
+@pytest.mark.parametrize("name", list(MACRO_F1_GATES))
+def test_macro_f1_meets_the_gate(predictions: Dict[str, Predictions], name: str) -> None:
+    macro = macro_f1([(gold, guess) for gold, guess, _ in predictions[name]])
+    errors = [p for p in predictions[name] if p[0] != p[1]]
+    print(f"{name}: macro F1 {macro:.3f} (gate {MACRO_F1_GATES[name]})")
+    assert macro >= MACRO_F1_GATES[name], (round(macro, 3), errors)
+
+
+@pytest.mark.needs_model
+@pytest.mark.parametrize("name", list(MACRO_F1_GATES))
+@pytest.mark.parametrize("intent", sorted(EMERGENCY_INTENTS))
+def test_every_emergency_is_recognised(predictions: Dict[str, Predictions], name: str, intent: str) -> None:
+    guesses = [(guess, text) for gold, guess, text in predictions[name] if gold == intent]
     assert guesses and all(guess == intent for guess, _ in guesses), guesses

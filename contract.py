@@ -1,0 +1,45 @@
+"""Names shared by the NLU component, the actions, the scripts and the tests, each defined once."""
+
+from __future__ import annotations
+
+from typing import Dict, FrozenSet
+
+EXPOSED_HARDWARE_INTENT = "report_exposed_hardware"
+NEURO_RED_FLAG_INTENT = "report_neurological_red_flags"
+WARNING_SIGNS_INTENT = "report_warning_signs"
+# Set only by the safety layer: the assistant asks one question before deciding.
+POSSIBLE_EXPOSED_HARDWARE_INTENT = "report_possible_exposed_hardware"
+POSSIBLE_NEURO_RED_FLAG_INTENT = "report_possible_neurological_red_flags"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+FALLBACK_INTENT = "nlu_fallback"
+
+EMERGENCY_INTENTS: FrozenSet[str] = frozenset({EXPOSED_HARDWARE_INTENT, NEURO_RED_FLAG_INTENT})
+CLARIFYING_QUESTION_INTENTS: FrozenSet[str] = frozenset(
+    {POSSIBLE_EXPOSED_HARDWARE_INTENT, POSSIBLE_NEURO_RED_FLAG_INTENT}
+)
+# Intents whose reply is at least the warning-signs level (or a question that escalates).
+ESCALATING_INTENTS: FrozenSet[str] = EMERGENCY_INTENTS | CLARIFYING_QUESTION_INTENTS | {WARNING_SIGNS_INTENT}
+
+# Information questions, each answered by one content topic.
+TOPIC_QUESTION_INTENTS: FrozenSet[str] = frozenset(
+    {
+        "ask_surgery_hardware",
+        "ask_why_hardware_hidden",
+        "ask_risk_factors",
+        "ask_why_screws_loosen",
+        "ask_how_protrusion_happens",
+        "ask_protrusion_treatment",
+        "ask_how_rare",
+        "ask_prevention_followup",
+    }
+)
+
+# Safety-set labels (tests/safety, tests/sealed) and the intent each must get.
+SAFETY_LABEL_INTENTS: Dict[str, str] = {
+    "exposed_hardware": EXPOSED_HARDWARE_INTENT,
+    "neuro_red_flag": NEURO_RED_FLAG_INTENT,
+}
+
+# The key the safety layer adds to every parse result.
+SAFETY_KEY = "safety"
+DEFAULT_EMERGENCY_NUMBER = "your local emergency number"

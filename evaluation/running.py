@@ -1,0 +1,77 @@
+"""The whole assistant as `make run` starts it (action server, Rasa server, web page), on free ports.
+
+Used by the integration tests and by `make benchmark`.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from evaluation.paths import ROOT
+
+
+class AssistantStartError(RuntimeError):
+    """scripts/run.sh exited or did not report it was running in time; the message has its log's tail."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class RunningAssistant:
+    process: subprocess.Popen
+    rasa_url: str
+    web_url: str
+    tracker_db: Path
+    triage_db: Path
+    log: Path
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGINT)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        return self.process.returncode
+
+
+def start_assistant(data_dir: Path, timeout: float = 240) -> RunningAssistant:
+    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port()}
+    env = {
+        **os.environ,
+        **{k: str(v) for k, v in ports.items()},
+        "TRACKER_DB": str(data_dir / "conversations.db"),
+        "TRIAGE_DB": str(data_dir / "triage.db"),
+    }
+    log = data_dir / f"run-{ports['RASA_PORT']}.log"
+    process = subprocess.Popen(
+        ["scripts/run.sh"], cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
+    )
+    assistant = RunningAssistant(
+        process,
+        f"http://127.0.0.1:{ports['RASA_PORT']}",
+        f"http://127.0.0.1:{ports['WEB_PORT']}",
+        data_dir / "conversations.db",
+        data_dir / "triage.db",
+        log,
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssistantStartError(f"make run's script exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        if "The assistant is running" in log.read_text():
+            return assistant
+        time.sleep(1)
+    assistant.stop()
+    raise AssistantStartError(f"the assistant did not start within {timeout} s:\n{log.read_text()[-3000:]}")
