@@ -80,6 +80,8 @@ class ContentBase:
     topics: Mapping[str, Topic]
     intent_topics: Mapping[str, str]
     reminder: str
+    # Said when the action server cannot answer; the reminder follows it.
+    unavailable_notice: str
     serve_drafts: bool
 
     def topic_for_intent(self, intent: str) -> Topic | None:
@@ -203,6 +205,20 @@ def _read_yaml(path: Path) -> Any:
         raise ContentError(path, path.stem, f"cannot read the file: {error}") from error
 
 
+def _check_neighbours(base_path: Path, pairs: Any, topics: Mapping[str, Topic]) -> None:
+    """Topics people confuse ("who is at risk" / "why screws loosen") must each offer the other as a follow-up."""
+    if not isinstance(pairs, list) or not all(isinstance(p, list) and len(p) == 2 for p in pairs):
+        raise ContentError(base_path, "neighbour_topics", "must be a list of [topic, topic] pairs")
+    for first, second in pairs:
+        for topic_id, neighbour in ((first, second), (second, first)):
+            if topic_id not in topics:
+                raise ContentError(base_path, "neighbour_topics", f"unknown topic '{topic_id}'")
+            if neighbour not in topics[topic_id].follow_ups:
+                raise ContentError(
+                    topics[topic_id].path, topic_id, f"must offer its neighbour '{neighbour}' in follow_ups"
+                )
+
+
 def content_files(directory: Path) -> List[Path]:
     """The files that make up a content base, for change detection."""
     return [directory / "base.yml"] + sorted((directory / "topics").glob("*.yml"))
@@ -219,6 +235,7 @@ def load_content_base(directory: Path, today: dt.date) -> ContentBase:
     if not isinstance(base, dict):
         raise ContentError(base_path, "base", "the file must hold a mapping")
     reminder = _require_text(base_path, "base", base, "reminder")
+    unavailable_notice = _require_text(base_path, "base", base, "unavailable_notice")
     serve_drafts = base.get("serve_drafts", False)
     if not isinstance(serve_drafts, bool):
         raise ContentError(base_path, "serve_drafts", "must be true or false")
@@ -243,9 +260,11 @@ def load_content_base(directory: Path, today: dt.date) -> ContentBase:
         for follow_up in topic.follow_ups:
             if follow_up not in topics:
                 raise ContentError(topic.path, topic.id, f"follow-up '{follow_up}' is not a topic")
+    _check_neighbours(base_path, base.get("neighbour_topics", []), topics)
     return ContentBase(
         topics=topics,
         intent_topics={str(k): str(v) for k, v in intent_topics.items()},
         reminder=reminder,
+        unavailable_notice=unavailable_notice,
         serve_drafts=serve_drafts,
     )

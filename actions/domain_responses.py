@@ -1,4 +1,4 @@
-"""The three safety replies kept in domain.yml, rendered from the content base.
+"""The safety replies and the "cannot answer now" reply kept in domain.yml, rendered from the content base.
 
 They are domain responses so they work even when the action server is down;
 their text still comes from data/content (`make sync-domain` writes them,
@@ -22,10 +22,17 @@ SAFETY_RESPONSES = {
 }
 
 
+# Sent when the action server cannot answer: the notice, then the reminder with the emergency instruction.
+UNAVAILABLE_RESPONSE = "utter_cannot_answer_now"
+
+
 def rendered_responses(content_dir: Path, today: dt.date) -> Dict[str, List[Dict[str, Any]]]:
-    """Each safety response's variations: the full text, then a short one per small-screen channel."""
+    """Each safety response's variations (the full text, then a short one per small-screen channel),
+    and the cannot-answer-now reply."""
     content = load_content_base(content_dir, today)
-    responses: Dict[str, List[Dict[str, Any]]] = {}
+    responses: Dict[str, List[Dict[str, Any]]] = {
+        UNAVAILABLE_RESPONSE: [{"text": f"{content.unavailable_notice}\n\n{content.reminder}"}]
+    }
     for response, topic_id in SAFETY_RESPONSES.items():
         topic = content.topics[topic_id]
         full = render_topic(content, topic, channel=None)

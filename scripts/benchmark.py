@@ -23,7 +23,7 @@ from typing import Dict, List
 
 from evaluation.models import latest_model
 from evaluation.paths import ROOT
-from evaluation.running import start_assistant
+from evaluation.running import pid_of, start_assistant
 from evaluation.sets import readable_safety_examples
 
 
@@ -102,19 +102,13 @@ def bench_server(texts: List[str], concurrency: int, requests_total: int) -> Dic
             with ThreadPoolExecutor(max_workers=concurrency) as pool:
                 concurrent = list(pool.map(lambda job: post(url, *job), jobs))
             elapsed = time.perf_counter() - start
-            processes = {}
-            for pid_dir in Path("/proc").iterdir():
-                if not pid_dir.name.isdigit():
-                    continue
-                try:
-                    cmdline = (pid_dir / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-                except OSError:
-                    continue
-                port = assistant.rasa_url.rsplit(":", 1)[1]
-                if "rasa run" in cmdline and f"--port {port}" in cmdline:
-                    processes["rasa_server_rss_mb"] = rss_mb(int(pid_dir.name))
-                elif "-m actions" in cmdline and "--port" in cmdline and str(os.getpid()) not in cmdline:
-                    processes.setdefault("action_server_rss_mb", rss_mb(int(pid_dir.name)))
+            port = assistant.rasa_url.rsplit(":", 1)[1]
+            rasa_pid = pid_of("assistant.rasa_server", f"--port {port}")
+            action_pid = assistant.action_server_pid()
+            processes = {
+                "rasa_server_rss_mb": rss_mb(rasa_pid) if rasa_pid else None,
+                "action_server_rss_mb": rss_mb(action_pid) if action_pid else None,
+            }
         finally:
             assistant.stop()
     return {

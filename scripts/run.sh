@@ -1,22 +1,29 @@
 #!/usr/bin/env bash
-# Start the assistant: action server, Rasa server and the web chat page.
-# Ctrl-C stops all three. Ports: RASA_PORT, ACTION_PORT, WEB_PORT.
+# Start the assistant under supervisord (deploy/supervisord.conf): action server,
+# Rasa server and the web chat page. A process that dies is restarted (with
+# back-off when it keeps failing); the Rasa server stays up without the action
+# server. Ctrl-C stops all three. Ports: RASA_PORT, ACTION_PORT, WEB_PORT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-RASA_PORT=${RASA_PORT:-5005}
-ACTION_PORT=${ACTION_PORT:-5055}
-WEB_PORT=${WEB_PORT:-8080}
-HOST=${HOST:-127.0.0.1}
-export ACTION_PORT
+export RASA_PORT=${RASA_PORT:-5005}
+export ACTION_PORT=${ACTION_PORT:-5055}
+export WEB_PORT=${WEB_PORT:-8080}
+export HOST=${HOST:-127.0.0.1}
 export TRACKER_DB=${TRACKER_DB:-.rasa-data/conversations.db}
 export TRIAGE_DB=${TRIAGE_DB:-.rasa-data/triage.db}
-export TF_CPP_MIN_LOG_LEVEL=3 PYTHONPATH=.
-PY=.venv/bin/python
-mkdir -p .rasa-data logs
+export LOG_DIR=${LOG_DIR:-$PWD/logs}
+export RUN_DIR=${RUN_DIR:-$PWD/.rasa-data/run}
+export PROJECT_DIR=$PWD
+export TF_CPP_MIN_LOG_LEVEL=3 PYTHONPATH=. RASA_TELEMETRY_ENABLED=false
+export PY=$PWD/.venv/bin/python
+mkdir -p .rasa-data "$LOG_DIR" "$RUN_DIR"
 
+# A port another program listens on is reported; one left in TIME_WAIT by the
+# previous run is not (SO_REUSEADDR), so a restart right after Ctrl-C works.
 for port in "$RASA_PORT" "$ACTION_PORT" "$WEB_PORT"; do
-  if ! "$PY" -c "import socket,sys; s=socket.socket(); s.bind(('$HOST', int(sys.argv[1])))" "$port" 2>/dev/null; then
+  if ! "$PY" -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('$HOST', int(sys.argv[1])))" "$port" 2>/dev/null; then
     echo "error: port $port on $HOST is already in use. Stop what uses it, or choose another port:" >&2
     echo "  make run RASA_PORT=5006 ACTION_PORT=5056 WEB_PORT=8081" >&2
     exit 1
@@ -25,67 +32,61 @@ done
 
 "$PY" -m assistant.preflight --endpoints endpoints.yml
 
-api_args=()
+extra=(--cors "http://$HOST:$WEB_PORT" "http://localhost:$WEB_PORT")
 if [ "${RASA_ENABLE_API:-0}" = "1" ]; then
   if [ -n "${RASA_JWT_SECRET:-}" ]; then
-    api_args=(--enable-api --jwt-secret "$RASA_JWT_SECRET" --jwt-method HS256)
+    extra+=(--enable-api --jwt-secret "$RASA_JWT_SECRET" --jwt-method HS256)
   elif [ -n "${RASA_AUTH_TOKEN:-}" ]; then
-    api_args=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
+    extra+=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
   else
     echo "error: RASA_ENABLE_API=1 needs RASA_AUTH_TOKEN or RASA_JWT_SECRET in the environment." >&2
     exit 1
   fi
 fi
+export RASA_EXTRA_ARGS="${extra[*]}"
 
-pids=()
+supervisor_pid=""
 stop() {
   trap - INT TERM EXIT
-  echo
-  echo "Stopping..."
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  if [ -n "$supervisor_pid" ] && kill -0 "$supervisor_pid" 2>/dev/null; then
+    echo
+    echo "Stopping..."
+    kill -TERM "$supervisor_pid" 2>/dev/null || true
+    wait "$supervisor_pid" 2>/dev/null || true
+  fi
 }
 trap 'stop; exit 0' INT TERM  # Ctrl-C is the normal way to stop: not an error
 trap stop EXIT
 
-echo "==> Starting the action server on $HOST:$ACTION_PORT (log: logs/actions.log)"
-"$PY" -m actions --host "$HOST" --port "$ACTION_PORT" > logs/actions.log 2>&1 &
-pids+=($!)
-
-echo "==> Starting the Rasa server on $HOST:$RASA_PORT (log: logs/rasa.log)"
-.venv/bin/rasa run --model models --endpoints endpoints.yml --credentials credentials.yml \
-  --interface "$HOST" --port "$RASA_PORT" \
-  --cors "http://$HOST:$WEB_PORT" "http://localhost:$WEB_PORT" \
-  "${api_args[@]}" > logs/rasa.log 2>&1 &
-pids+=($!)
-
-echo "==> Starting the web chat page on $HOST:$WEB_PORT"
-"$PY" -m assistant.web_server --host "$HOST" --port "$WEB_PORT" --rasa-url "http://$HOST:$RASA_PORT" &
-pids+=($!)
+echo "==> Starting the action server ($HOST:$ACTION_PORT), the Rasa server ($HOST:$RASA_PORT) and the web page"
+echo "    ($HOST:$WEB_PORT) under supervisord; logs in $LOG_DIR (actions.log, rasa.log, web.log, supervisord.log)"
+.venv/bin/supervisord -c deploy/supervisord.conf &
+supervisor_pid=$!
 
 wait_for() {  # name url seconds
   local deadline=$((SECONDS + $3))
   until "$PY" -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=2)" "$2" 2>/dev/null; do
-    for pid in "${pids[@]}"; do
-      if ! kill -0 "$pid" 2>/dev/null; then
-        echo "error: a server stopped while starting; see logs/rasa.log and logs/actions.log:" >&2
-        tail -n 20 logs/rasa.log logs/actions.log >&2
-        exit 1
-      fi
-    done
-    if [ $SECONDS -ge $deadline ]; then echo "error: $1 did not start within $3 s" >&2; exit 1; fi
+    if ! kill -0 "$supervisor_pid" 2>/dev/null; then
+      echo "error: supervisord stopped while starting; see $LOG_DIR/supervisord.log:" >&2
+      tail -n 20 "$LOG_DIR/supervisord.log" "$LOG_DIR/rasa.log" "$LOG_DIR/actions.log" >&2 || true
+      exit 1
+    fi
+    if [ $SECONDS -ge $deadline ]; then
+      echo "error: $1 did not start within $3 s; see $LOG_DIR:" >&2
+      tail -n 20 "$LOG_DIR/rasa.log" "$LOG_DIR/actions.log" >&2 || true
+      exit 1
+    fi
     sleep 1
   done
 }
 wait_for "the action server" "http://$HOST:$ACTION_PORT/health" 60
-wait_for "the Rasa server" "http://$HOST:$RASA_PORT/webhooks/rest/" 180
+wait_for "the Rasa server" "http://$HOST:$RASA_PORT/webhooks/rest/" 240
 wait_for "the web page" "http://$HOST:$WEB_PORT/" 30
 
 echo
 echo "The assistant is running. Open the web chat at:  http://$HOST:$WEB_PORT/"
 echo "REST endpoint: POST http://$HOST:$RASA_PORT/webhooks/rest/webhook  (Ctrl-C to stop)"
 
-# Stop everything as soon as any one process exits.
-wait -n "${pids[@]}"
-echo "error: one of the servers stopped; see logs/rasa.log and logs/actions.log" >&2
+wait "$supervisor_pid"
+echo "error: supervisord stopped; see $LOG_DIR/supervisord.log" >&2
 exit 1

@@ -3,7 +3,8 @@
     python -m scripts.score_sealed --set nlu_sealed_b
         # the newest model in models/ (what `make train` built from this commit)
     python -m scripts.score_sealed --set nlu_sealed_a --seeds 2811 1 2 \
-        --without nlu_components.pretrained_featurizer.PretrainedSentenceFeaturizer
+        --without nlu_components.pretrained_featurizer.PretrainedSentenceFeaturizer \
+        nlu_components.embedding_intent_classifier.EmbeddingBlendIntentClassifier
         # compare config.yml with and without a component, NLU-only training, each seed
 
 Refuses a set that is not sealed, and a work tree with uncommitted changes: the
@@ -38,7 +39,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", required=True, dest="set_name")
     parser.add_argument("--seeds", type=int, nargs="*", default=[], help="train config.yml with each DIET seed")
-    parser.add_argument("--without", help="also train each seed without this pipeline component")
+    parser.add_argument(
+        "--without", nargs="+", default=[], help="also train each seed without these pipeline components"
+    )
     args = parser.parse_args()
 
     evaluation_set = next((s for s in load_registry() if s.name == args.set_name), None)
@@ -59,7 +62,11 @@ def main() -> int:
         config = load_config()
         variants = {"config.yml": config}
         if args.without:
-            variants[f"config.yml without {args.without.rsplit('.', 1)[-1]}"] = without_component(config, args.without)
+            reduced = config
+            for component in args.without:
+                reduced = without_component(reduced, component)
+            short = ", ".join(c.rsplit(".", 1)[-1] for c in args.without)
+            variants[f"config.yml without {short}"] = reduced
         for seed in args.seeds:
             for name, variant in variants.items():
                 with tempfile.TemporaryDirectory(prefix="sealed-") as tmp:

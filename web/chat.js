@@ -69,6 +69,19 @@
   }
   config().catch(() => { status.textContent = "The assistant cannot be reached right now."; });
 
+  // Say on the page when the action server (the information answers) is down.
+  const service = document.getElementById("service");
+  async function checkService() {
+    try {
+      const response = await fetch("status.json", { cache: "no-store" });
+      service.hidden = (await response.json()).answersAvailable !== false;
+    } catch (error) {
+      service.hidden = false;
+    }
+  }
+  checkService();
+  window.setInterval(checkService, 10000);
+
   async function sendMessage(text, shownAs) {
     addMessage("user", shownAs || text);
     send.disabled = true;

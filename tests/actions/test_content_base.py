@@ -136,3 +136,14 @@ def test_content_check_warns_30_days_before_a_review_falls_due_and_fails_after(c
     assert "review due" in capsys.readouterr().err
     assert main(CONTENT_DIR, earliest_due + dt.timedelta(days=1)) == 1
     assert "review was due" in capsys.readouterr().err
+
+
+def test_neighbouring_topics_offer_each_other(content_copy: Path) -> None:
+    for first, second in (("risk_factors", "why_screws_loosen"), ("how_rare", "protrusion_treatment")):
+        assert second in CONTENT.topics[first].follow_ups and first in CONTENT.topics[second].follow_ups
+    path = content_copy / "topics" / "how_rare.yml"
+    data = yaml.safe_load(path.read_text())
+    data["follow_ups"] = ["risk_factors"]
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(ContentError, match="must offer its neighbour 'protrusion_treatment'"):
+        load_content_base(content_copy, CONTENT_DATE)

@@ -98,6 +98,7 @@ def test_the_web_page_is_served_with_its_config(running_assistant: RunningAssist
     assert config["rasaUrl"] == running_assistant.rasa_url
     assert config["notice"].startswith("General information only")  # the content base's reminder
     assert b"webhooks/rest/webhook" in get(running_assistant.web_url + "/chat.js")
+    assert json.loads(get(running_assistant.web_url + "/status.json")) == {"answersAvailable": True}
 
 
 def test_the_http_api_is_off_by_default(running_assistant: RunningAssistant) -> None:

@@ -44,6 +44,16 @@ def test_false_alarm_rate_on_non_emergencies_is_at_most_3_percent(detector: Safe
     ("text", "expected"),
     [
         # Exposed hardware, whatever else the message says.
+        # Nerve and airway red flags named in issue 9's review (neck surgery, retention, both legs).
+        ("he cant seem to pass water since this morning", NEURO_RED_FLAG),
+        ("three days after my neck fusion it is getting harder to swallow", NEURO_RED_FLAG),
+        ("since the neck op my left hand keeps getting weaker", NEURO_RED_FLAG),
+        ("terrible pain in both legs since lunch, fusion was in march", NEURO_RED_FLAG),
+        ("i keep dropping things since my plate went in", NEURO_RED_FLAG),
+        # Questions about how or how often, and things read online, are not reports.
+        ("can you explain what keeps the rods from showing through the skin", None),
+        ("how likely is a screw poking out of the skin years later", None),
+        ("after googling screws coming out of backs i am scared", None),
         ("no fever, no pain, but the screw is visible", EXPOSED_HARDWARE),
         ("can screws push through skin? because mine just did", EXPOSED_HARDWARE),
         ("there's something silver in my wound", EXPOSED_HARDWARE),

@@ -1,0 +1,84 @@
+"""The emergency reply under faults: the action server hung, then crashed, in the same conversation.
+
+Against the real stack `make run` starts (supervisord, Rasa, the action server, the page).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator, List, Tuple
+
+import pytest
+
+from evaluation.running import RunningAssistant
+from tests.integration.conftest import get, start
+
+pytestmark = pytest.mark.needs_model
+
+EMERGENCY = "the screw is poking out of my back"
+QUESTION = "why do screws get loose"
+
+
+@pytest.fixture(scope="module")
+def assistant(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:
+    running = start(tmp_path_factory.mktemp("faults"))
+    yield running
+    pid = running.action_server_pid()
+    if pid:
+        os.kill(pid, signal.SIGCONT)
+    running.stop()
+
+
+def say(assistant: RunningAssistant, sender: str, text: str) -> Tuple[List[str], float]:
+    body = json.dumps({"sender": sender, "message": text}).encode()
+    request = urllib.request.Request(
+        assistant.rasa_url + "/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
+    started = time.monotonic()
+    with urllib.request.urlopen(request, timeout=30) as response:
+        replies = [r.get("text", "") for r in json.loads(response.read())]
+    return replies, time.monotonic() - started
+
+
+def answers_available(assistant: RunningAssistant) -> bool:
+    return bool(json.loads(get(assistant.web_url + "/status.json"))["answersAvailable"])
+
+
+def wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def test_hung_then_crashed_action_server(assistant: RunningAssistant) -> None:
+    sender = "faults-1"
+    replies, _ = say(assistant, sender, QUESTION)
+    assert "Source:" in replies[0]  # answered from the content base while all is well
+
+    first = assistant.action_server_pid()
+    assert first is not None
+    os.kill(first, signal.SIGSTOP)  # hung: accepts connections, never answers
+    replies, seconds = say(assistant, sender, QUESTION)
+    assert replies[0].startswith("Sorry, I can't look up answers right now") and seconds < 4
+    assert "call your local emergency number now" in replies[0]
+    replies, seconds = say(assistant, sender, EMERGENCY)  # the same conversation, right after
+    assert replies[0].startswith("This may be a medical emergency") and seconds < 2, (seconds, replies)
+    assert not answers_available(assistant)  # the page says so
+
+    os.kill(first, signal.SIGKILL)  # crashed: supervisord starts a new one
+    replies, seconds = say(assistant, sender, EMERGENCY)
+    assert replies[0].startswith("This may be a medical emergency") and seconds < 2, (seconds, replies)
+
+    assert wait_until(lambda: assistant.action_server_pid() not in (None, first), 30)
+    assert wait_until(lambda: answers_available(assistant), 30)
+    replies, _ = say(assistant, sender, QUESTION)
+    assert "Source:" in replies[0]
+    assert "exited: actions" in (assistant.log_dir / "supervisord.log").read_text()
