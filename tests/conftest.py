@@ -67,6 +67,8 @@ def offline_agent(model_path: Path, tmp_path_factory: pytest.TempPathFactory):
     does when the action server is down.
     """
     from rasa.core.agent import Agent
-    from rasa.utils.endpoints import EndpointConfig
 
-    return Agent.load(str(model_path), action_endpoint=EndpointConfig(url="http://127.0.0.1:9/webhook"))
+    from assistant.action_endpoint import BoundedActionEndpoint
+
+    # The same bounded endpoint the server uses (assistant/rasa_server.py).
+    return Agent.load(str(model_path), action_endpoint=BoundedActionEndpoint("http://127.0.0.1:9/webhook"))

@@ -49,6 +49,13 @@ def test_after_a_fallback(chat) -> None:
     assert first_reply_is_emergency(chat(EXPOSED))
 
 
+@pytest.mark.parametrize("text", ["why do screws get loose", "asdfgh qwerty zxcv"])
+def test_without_the_action_server_other_messages_get_an_honest_reply(chat, text: str) -> None:
+    [reply] = chat(text)
+    assert reply.startswith("Sorry, I can't look up answers right now")
+    assert "call your local emergency number now" in reply
+
+
 def test_mid_form(chat) -> None:
     assert "How should they reach you" in chat("can i talk to a real person please")[0]
     assert first_reply_is_emergency(chat("wait, the screw is sticking out of my skin"))

@@ -50,6 +50,9 @@ def test_false_alarm_rate_on_non_emergencies_is_at_most_3_percent(detector: Safe
         ("since the neck op my left hand keeps getting weaker", NEURO_RED_FLAG),
         ("terrible pain in both legs since lunch, fusion was in march", NEURO_RED_FLAG),
         ("i keep dropping things since my plate went in", NEURO_RED_FLAG),
+        ("the doctor on the phone said go in, a piece of the screw is sticking out of my skin", EXPOSED_HARDWARE),
+        ("my ankle strength has dropped since last week, fusion was in june", NEURO_RED_FLAG),
+        ("there is a screw stuck in my car tyre, can i drive", None),
         # Questions about how or how often, and things read online, are not reports.
         ("can you explain what keeps the rods from showing through the skin", None),
         ("how likely is a screw poking out of the skin years later", None),
