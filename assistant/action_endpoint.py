@@ -26,6 +26,9 @@ from actions.domain_responses import UNAVAILABLE_RESPONSE
 logger = logging.getLogger(__name__)
 
 DEFAULT_ACTION_TIMEOUT_S = 2.0
+# Book-keeping runs right after an emergency reply, in the same turn: the HTTP
+# answer waits for it, so it gets a shorter bound (a local SQLite write takes ms).
+DEFAULT_BOOKKEEPING_TIMEOUT_S = 0.5
 # Actions whose failure the user should not hear about (no reply of their own).
 SILENT_ACTIONS: FrozenSet[str] = frozenset({"action_record_triage"})
 
@@ -33,9 +36,16 @@ SILENT_ACTIONS: FrozenSet[str] = frozenset({"action_record_triage"})
 class BoundedActionEndpoint(EndpointConfig):
     """An EndpointConfig whose requests time out after `timeout_s` and degrade to an honest reply."""
 
-    def __init__(self, *args: Any, timeout_s: float = DEFAULT_ACTION_TIMEOUT_S, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        timeout_s: float = DEFAULT_ACTION_TIMEOUT_S,
+        bookkeeping_timeout_s: float = DEFAULT_BOOKKEEPING_TIMEOUT_S,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.timeout_s = timeout_s
+        self.bookkeeping_timeout_s = min(bookkeeping_timeout_s, timeout_s)
 
     @classmethod
     def wrapping(cls, endpoint: EndpointConfig, timeout_s: float) -> "BoundedActionEndpoint":
@@ -60,8 +70,9 @@ class BoundedActionEndpoint(EndpointConfig):
         **kwargs: Any,
     ) -> Any | None:
         """Call the action server within `timeout_s`; on a hang, refusal or 5xx, reply for it."""
-        kwargs["timeout"] = aiohttp.ClientTimeout(total=self.timeout_s)
         action = str((kwargs.get("json") or {}).get("next_action", ""))
+        bound = self.bookkeeping_timeout_s if is_bookkeeping(action) else self.timeout_s
+        kwargs["timeout"] = aiohttp.ClientTimeout(total=bound)
         try:
             return await super().request(method, subpath, content_type, compress, **kwargs)
         except ClientResponseError as error:
@@ -69,14 +80,19 @@ class BoundedActionEndpoint(EndpointConfig):
                 raise  # 400 is an action's own rejection (forms); 404 an unknown action: Rasa handles both
             logger.error("Action server failed running %s (HTTP %s)", action, error.status)
         except asyncio.TimeoutError:
-            logger.error("Action server did not answer %s within %.1f s", action, self.timeout_s)
+            logger.error("Action server did not answer %s within %.1f s", action, bound)
         except aiohttp.ClientError as error:
             logger.error("Action server unreachable for %s: %s", action, error)
         return unavailable_reply(action)
 
 
+def is_bookkeeping(action: str) -> bool:
+    """Actions with no reply of their own: the triage record, form validation."""
+    return action in SILENT_ACTIONS or action.startswith("validate_")
+
+
 def unavailable_reply(action: str) -> Dict[str, Any]:
     """What the action server would have answered: the honest reply, or nothing for book-keeping."""
-    if action in SILENT_ACTIONS or action.startswith("validate_"):
+    if is_bookkeeping(action):
         return {"events": [], "responses": []}
     return {"events": [], "responses": [{"response": UNAVAILABLE_RESPONSE}]}

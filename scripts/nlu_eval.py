@@ -44,12 +44,13 @@ def main() -> int:
     for evaluation_set in sets:
         if evaluation_set.status is SetStatus.SEALED:
             print(f"  {evaluation_set.name}: sealed, not yet scored ({evaluation_set.purpose})")
-        elif evaluation_set.status is SetStatus.FIRST_RUN and evaluation_set.first_run:
+        elif evaluation_set.first_run:
             record = evaluation_set.first_run
             report["first_run"][evaluation_set.name] = record
+            since = "; tuned on since, now a regression set" if evaluation_set.status is SetStatus.REGRESSION else ""
             print(
                 f"  {evaluation_set.name}: {record['messages']} messages,"
-                f" scored {record['date']} on commit {record['commit'][:8]}"
+                f" scored {record['date']} on commit {record['commit'][:8]}{since}"
             )
             for run in record["runs"]:
                 label = run["variant"] + (f" seed {run['seed']}" if "seed" in run else "")

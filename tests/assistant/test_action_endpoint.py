@@ -63,9 +63,12 @@ async def test_a_failing_action_server_is_answered_for(failing_server: int) -> N
     assert result == CANNOT_ANSWER
 
 
-async def test_a_triage_record_fails_silently(hung_server: int) -> None:
-    result, _ = await call(hung_server, {**CALL, "next_action": "action_record_triage"})
+async def test_a_triage_record_fails_silently_and_sooner(hung_server: int) -> None:
+    endpoint = BoundedActionEndpoint(f"http://127.0.0.1:{hung_server}/webhook", timeout_s=2.0)
+    started = time.monotonic()
+    result = await endpoint.request(json={**CALL, "next_action": "action_record_triage"}, method="post")
     assert result == {"events": [], "responses": []}
+    assert time.monotonic() - started < 1.0  # the emergency reply's HTTP answer waits for it
 
 
 def test_form_validation_fails_silently() -> None:

@@ -51,9 +51,9 @@ def test_after_a_fallback(chat) -> None:
 
 @pytest.mark.parametrize("text", ["why do screws get loose", "asdfgh qwerty zxcv"])
 def test_without_the_action_server_other_messages_get_an_honest_reply(chat, text: str) -> None:
-    [reply] = chat(text)
-    assert reply.startswith("Sorry, I can't look up answers right now")
-    assert "call your local emergency number now" in reply
+    replies = chat(text)  # the notice, then the reminder (channels split a reply at blank lines)
+    assert replies[0].startswith("Sorry, I can't look up answers right now")
+    assert "call your local emergency number now" in " ".join(replies)
 
 
 def test_mid_form(chat) -> None:
