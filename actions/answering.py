@@ -11,8 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.content_base import ContentBase, Topic
 from actions.content_reload import ReloadingContentBase
 from actions.rendering import render_topic
-
-DEFAULT_EMERGENCY_NUMBER = "your local emergency number"
+from contract import DEFAULT_EMERGENCY_NUMBER
 
 
 def emergency_number(tracker: Tracker) -> str:

@@ -20,8 +20,8 @@ CONTENT_DIR = Path(__file__).resolve().parents[1] / "data" / "content"
 
 def page_notice(content_dir: Path = CONTENT_DIR) -> str:
     """The page's standing safety notice: the content base's reminder line, not text of our own."""
-    from actions.answering import DEFAULT_EMERGENCY_NUMBER
     from actions.content_base import load_content_base
+    from contract import DEFAULT_EMERGENCY_NUMBER
 
     return load_content_base(content_dir, dt.date.today()).reminder.replace(
         "{emergency_number}", DEFAULT_EMERGENCY_NUMBER

@@ -20,6 +20,7 @@ from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from contract import SAFETY_KEY
 from nlu_components.safety.detector import (
     EXPOSED_HARDWARE,
     NEURO_RED_FLAG,
@@ -29,7 +30,6 @@ from nlu_components.safety.detector import (
 )
 from nlu_components.safety.rules import DEFAULT_RULES_PATH
 
-SAFETY_KEY = "safety"
 METADATA_KEY = "metadata"
 
 
