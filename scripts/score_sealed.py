@@ -6,6 +6,9 @@
         --without nlu_components.pretrained_featurizer.PretrainedSentenceFeaturizer \
         nlu_components.embedding_intent_classifier.EmbeddingBlendIntentClassifier
         # compare config.yml with and without a component, NLU-only training, each seed
+    python -m scripts.score_sealed --set nlu_sealed_d --seeds 2811 7 \
+        --variant-configs configs/pipelines/f_blend_half_diet100.yml
+        # compare config.yml with other whole pipeline files, each seed
 
 Refuses a set that is not sealed, and a work tree with uncommitted changes: the
 figures are recorded against the commit they were measured on. Prints figures
@@ -42,7 +45,12 @@ def main() -> int:
     parser.add_argument(
         "--without", nargs="+", default=[], help="also train each seed without these pipeline components"
     )
+    parser.add_argument(
+        "--variant-configs", nargs="+", default=[], type=Path, help="also train each seed with these config files"
+    )
     args = parser.parse_args()
+    if (args.without or args.variant_configs) and not args.seeds:
+        sys.exit("error: --without and --variant-configs train models: give --seeds too")
 
     evaluation_set = next((s for s in load_registry() if s.name == args.set_name), None)
     if evaluation_set is None:
@@ -67,6 +75,8 @@ def main() -> int:
                 reduced = without_component(reduced, component)
             short = ", ".join(c.rsplit(".", 1)[-1] for c in args.without)
             variants[f"config.yml without {short}"] = reduced
+        for path in args.variant_configs:
+            variants[str(path)] = load_config(ROOT / path)
         for seed in args.seeds:
             for name, variant in variants.items():
                 with tempfile.TemporaryDirectory(prefix="sealed-") as tmp:
