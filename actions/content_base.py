@@ -8,7 +8,7 @@ error that names the file and the entry, so a bad edit never serves.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Tuple
 
@@ -26,7 +26,10 @@ TOPIC_KEYS = {
     "follow_ups",
     "sources",
 }
+OPTIONAL_TOPIC_KEYS = {"language"}
 REVIEW_KEYS = {"status", "reviewed_by", "reviewed_on", "review_due"}
+LOCALE_KEYS = {"reminder", "source_label", "draft_note", "reviewed_note"}
+DEFAULT_LANGUAGE = "en"
 SOURCE_KEYS = {"title", "publisher", "url"}
 MAX_SHORT_ANSWER = 320
 MAX_BUTTON_TITLE = 20
@@ -71,6 +74,18 @@ class Topic:
     follow_ups: Tuple[str, ...]
     sources: Tuple[Source, ...]
     path: Path
+    # The language the topic is written in (a key of the base's `locales`, or "en").
+    language: str = DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True)
+class Locale:
+    """The words a reply in one language adds around a topic's answer."""
+
+    reminder: str
+    source_label: str  # "Source"
+    draft_note: str  # with {version} and {written}
+    reviewed_note: str  # with {reviewed_on} and {reviewed_by}
 
 
 @dataclass(frozen=True)
@@ -83,6 +98,13 @@ class ContentBase:
     # Said when the action server cannot answer; the reminder follows it.
     unavailable_notice: str
     serve_drafts: bool
+    # {language: Locale}; "en" is built from `reminder` and always there.
+    locales: Mapping[str, Locale] = field(default_factory=dict)
+    # {topic id: {language: id of the topic's translation}}.
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def locale(self, language: str) -> Locale:
+        return self.locales.get(language) or self.locales[DEFAULT_LANGUAGE]
 
     def topic_for_intent(self, intent: str) -> Topic | None:
         topic_id = self.intent_topics.get(intent)
@@ -129,7 +151,10 @@ def parse_topic(path: Path, data: Any, today: dt.date) -> Topic:
     if not isinstance(data, dict):
         raise ContentError(path, entry, "the file must hold a mapping")
     entry = str(data.get("id") or entry)
-    _check_keys(path, entry, data, TOPIC_KEYS, "the topic")
+    _check_keys(path, entry, {k: v for k, v in data.items() if k not in OPTIONAL_TOPIC_KEYS}, TOPIC_KEYS, "the topic")
+    language = data.get("language", DEFAULT_LANGUAGE)
+    if not isinstance(language, str) or not language.isalpha():
+        raise ContentError(path, entry, f"'language' must be a language code such as 'es', got {language!r}")
     if entry != path.stem:
         raise ContentError(path, entry, f"id must equal the file name '{path.stem}'")
     version = data["version"]
@@ -195,6 +220,7 @@ def parse_topic(path: Path, data: Any, today: dt.date) -> Topic:
         follow_ups=tuple(follow_ups),
         sources=tuple(sources),
         path=path,
+        language=language,
     )
 
 
@@ -261,10 +287,58 @@ def load_content_base(directory: Path, today: dt.date) -> ContentBase:
             if follow_up not in topics:
                 raise ContentError(topic.path, topic.id, f"follow-up '{follow_up}' is not a topic")
     _check_neighbours(base_path, base.get("neighbour_topics", []), topics)
+    locales = _locales(base_path, base, reminder)
+    translations = _translations(base_path, base.get("translations", {}), topics, locales)
+    for topic in topics.values():
+        if topic.language not in locales:
+            raise ContentError(topic.path, topic.id, f"language '{topic.language}' has no entry in base.yml `locales`")
     return ContentBase(
         topics=topics,
         intent_topics={str(k): str(v) for k, v in intent_topics.items()},
         reminder=reminder,
         unavailable_notice=unavailable_notice,
         serve_drafts=serve_drafts,
+        locales=locales,
+        translations=translations,
     )
+
+
+def _locales(base_path: Path, base: Mapping[str, Any], reminder: str) -> Dict[str, Locale]:
+    english = Locale(
+        reminder=reminder,
+        source_label="Source",
+        draft_note="Draft v{version}, written {written}, awaiting clinical review.",
+        reviewed_note="Reviewed {reviewed_on} by {reviewed_by}.",
+    )
+    locales = {DEFAULT_LANGUAGE: english}
+    raw = base.get("locales", {})
+    if not isinstance(raw, dict):
+        raise ContentError(base_path, "locales", "must map language codes to their reply words")
+    for language, words in raw.items():
+        entry = f"locales.{language}"
+        if not isinstance(words, dict):
+            raise ContentError(base_path, entry, "must be a mapping")
+        _check_keys(base_path, entry, words, LOCALE_KEYS, entry)
+        locales[str(language)] = Locale(**{key: _require_text(base_path, entry, words, key) for key in LOCALE_KEYS})
+    return locales
+
+
+def _translations(
+    base_path: Path, raw: Any, topics: Mapping[str, Topic], locales: Mapping[str, Locale]
+) -> Dict[str, Dict[str, str]]:
+    """Check that each translation is a topic in the language it is listed under."""
+    if not isinstance(raw, dict):
+        raise ContentError(base_path, "translations", "must map topic ids to {language: topic id}")
+    translations: Dict[str, Dict[str, str]] = {}
+    for topic_id, by_language in raw.items():
+        entry = f"translations.{topic_id}"
+        if topic_id not in topics or not isinstance(by_language, dict):
+            raise ContentError(base_path, entry, "must name a topic and map languages to its translations")
+        for language, translated_id in by_language.items():
+            translated = topics.get(str(translated_id))
+            if translated is None:
+                raise ContentError(base_path, entry, f"'{translated_id}' is not a topic")
+            if translated.language != language or language not in locales:
+                raise ContentError(base_path, entry, f"'{translated_id}' is not written in '{language}'")
+        translations[str(topic_id)] = {str(k): str(v) for k, v in by_language.items()}
+    return translations

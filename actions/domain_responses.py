@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Dict, List
 
-from actions.content_base import load_content_base
+from actions.content_base import ContentBase, load_content_base
 from actions.rendering import SHORT_ANSWER_CHANNELS, render_topic
 
 # Domain response -> content topic.
@@ -21,6 +21,10 @@ SAFETY_RESPONSES = {
     "utter_urgent_warning_signs": "warning_signs",
 }
 
+
+# The slot the safety layer fills with the language of the message (nlu_components/safety_override.py);
+# a translated safety reply is a variation with a condition on it.
+REPLY_LANGUAGE_SLOT = "reply_language"
 
 # Sent when the action server cannot answer: the notice, then the reminder with the emergency instruction.
 UNAVAILABLE_RESPONSE = "utter_cannot_answer_now"
@@ -34,17 +38,26 @@ def rendered_responses(content_dir: Path, today: dt.date) -> Dict[str, List[Dict
         UNAVAILABLE_RESPONSE: [{"text": f"{content.unavailable_notice}\n\n{content.reminder}"}]
     }
     for response, topic_id in SAFETY_RESPONSES.items():
-        topic = content.topics[topic_id]
-        full = render_topic(content, topic, channel=None)
-        variations: List[Dict[str, Any]] = [{"text": full.text}]
-        for channel in sorted(SHORT_ANSWER_CHANNELS):
-            short = render_topic(content, topic, channel=channel)
-            variations.append({"text": short.text, "channel": channel})
-        if full.buttons:
-            for variation in variations:
-                variation["buttons"] = [escaped(b) for b in full.buttons]
+        variations = topic_variations(content, topic_id)
+        for language, translated_id in sorted(content.translations.get(topic_id, {}).items()):
+            condition = [{"type": "slot", "name": REPLY_LANGUAGE_SLOT, "value": language}]
+            variations += [{"condition": condition, **v} for v in topic_variations(content, translated_id)]
         responses[response] = variations
     return responses
+
+
+def topic_variations(content: ContentBase, topic_id: str) -> List[Dict[str, Any]]:
+    """A topic's full text, then a short one per small-screen channel."""
+    topic = content.topics[topic_id]
+    full = render_topic(content, topic, channel=None)
+    variations: List[Dict[str, Any]] = [{"text": full.text}]
+    for channel in sorted(SHORT_ANSWER_CHANNELS):
+        short = render_topic(content, topic, channel=channel)
+        variations.append({"text": short.text, "channel": channel})
+    if full.buttons:
+        for variation in variations:
+            variation["buttons"] = [escaped(b) for b in full.buttons]
+    return variations
 
 
 def escaped(button: Dict[str, str]) -> Dict[str, str]:

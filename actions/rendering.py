@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, List
 
-from actions.content_base import ContentBase, Topic
+from actions.content_base import ContentBase, Locale, Topic
 
 # Channels whose clients draw buttons; others get the choices as numbered text.
 BUTTON_CHANNELS = frozenset({"rest", "socketio", "telegram", "slack", "facebook", "cmdline", "rasa"})
@@ -23,14 +23,18 @@ class RenderedAnswer:
     buttons: List[Dict[str, str]]
 
 
-def source_line(topic: Topic) -> str:
-    """'Source: Publisher, "Title" (url); ... Reviewed 2026-11-25 by editorial team.'"""
+def source_line(topic: Topic, locale: Locale | None = None) -> str:
+    """'Source: Publisher, "Title" (url); ... Reviewed 2026-11-25 by editorial team.' (in the topic's language)"""
+    label = locale.source_label if locale else "Source"
     cited = "; ".join(f'{s.publisher}, "{s.title}" ({s.url})' for s in topic.sources)
+    written = topic.review.reviewed_on.isoformat()
     if topic.review.status == "approved":
-        review = f"Reviewed {topic.review.reviewed_on.isoformat()} by {topic.review.reviewed_by}."
+        note = locale.reviewed_note if locale else "Reviewed {reviewed_on} by {reviewed_by}."
+        review = note.format(reviewed_on=written, reviewed_by=topic.review.reviewed_by)
     else:
-        review = f"Draft v{topic.version}, written {topic.review.reviewed_on.isoformat()}, awaiting clinical review."
-    return f"Source: {cited}. {review}"
+        note = locale.draft_note if locale else "Draft v{version}, written {written}, awaiting clinical review."
+        review = note.format(version=topic.version, written=written)
+    return f"{label}: {cited}. {review}"
 
 
 def topic_button(topic: Topic, long_title: bool = False) -> Dict[str, str]:
@@ -57,7 +61,8 @@ def render_topic(
 ) -> RenderedAnswer:
     """The full reply: answer, source line, reminder, and follow-up choices."""
     body = topic.short_answer if channel in SHORT_ANSWER_CHANNELS else topic.answer
-    parts = [body.strip(), source_line(topic), content.reminder]
+    locale = content.locale(topic.language)
+    parts = [body.strip(), source_line(topic, locale), locale.reminder]
     buttons = follow_up_buttons(content, topic)
     if buttons and channel is not None and channel not in BUTTON_CHANNELS:
         parts.append(numbered_choices(buttons))

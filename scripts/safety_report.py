@@ -3,6 +3,10 @@
     python -m scripts.safety_report                 # the trained model (DIET + safety rules)
     python -m scripts.safety_report --detector-only # the rules alone, no model needed
 
+Per stage of the safety funnel (`nlu_components/safety/funnel.py`), it shows what
+the stage caught (emergency reports it raised to the emergency reply or the
+clarifying question) and what it raised falsely (other messages it raised).
+
 Sealed sets are not read (`make score-sealed SET=<name>` scores one once).
 Writes results/safety/report.json and exits 1 on any missed emergency.
 """
@@ -12,12 +16,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, Dict, List
+from collections import Counter
+from typing import Any, Dict, List, Tuple
 
 from contract import (
+    CLARIFYING_QUESTION_INTENTS,
+    EMERGENCY_INTENTS,
     EXPOSED_HARDWARE_INTENT,
     NEURO_RED_FLAG_INTENT,
     POSSIBLE_EXPOSED_HARDWARE_INTENT,
+    SAFETY_KEY,
     SAFETY_LABEL_INTENTS,
 )
 from evaluation.models import latest_model
@@ -33,18 +41,41 @@ DETECTOR_TO_INTENT = {
 }
 
 
-def predict_with_detector(texts: List[str]) -> List[str]:
+RULE_STAGES = {"exposed_hardware": "rules", "neuro_red_flag": "rules", "unclear_exposure": "rules_unclear"}
+Prediction = Tuple[str, str | None]  # (intent, the funnel stage that decided it)
+
+
+def predict_with_detector(texts: List[str]) -> List[Prediction]:
     import spacy
 
     from nlu_components.safety.detector import SafetyDetector
 
     nlp = spacy.blank("en")
     detector = SafetyDetector.from_file(nlp.make_doc)
-    return [DETECTOR_TO_INTENT.get(detector.analyse(nlp.make_doc(t)).category or "", "other") for t in texts]
+    predictions: List[Prediction] = []
+    for text in texts:
+        category = detector.analyse(nlp.make_doc(text)).category
+        name = category.value if category else ""
+        predictions.append((DETECTOR_TO_INTENT.get(name, "other"), RULE_STAGES.get(name)))
+    return predictions
 
 
-def predict_with_model(texts: List[str]) -> List[str]:
-    return intents(parse_all(load_agent(latest_model()), texts))
+def predict_with_model(texts: List[str]) -> List[Prediction]:
+    parses = parse_all(load_agent(latest_model()), texts)
+    stages = [(p.get(SAFETY_KEY) or {}).get("stage") for p in parses]
+    return list(zip(intents(parses), stages, strict=True))
+
+
+def by_stage(labels: List[str], predictions: List[Prediction]) -> Dict[str, Dict[str, int]]:
+    """{stage: {"caught": emergency reports it raised, "raised_falsely": other messages it raised}}."""
+    raised = EMERGENCY_INTENTS | CLARIFYING_QUESTION_INTENTS
+    caught: Counter = Counter()
+    false: Counter = Counter()
+    for label, (intent, stage) in zip(labels, predictions, strict=True):
+        if intent not in raised:
+            continue
+        (caught if label in SAFETY_LABEL_INTENTS else false)[stage or "classifier"] += 1
+    return {stage: {"caught": caught[stage], "raised_falsely": false[stage]} for stage in sorted(caught | false)}
 
 
 def main() -> int:
@@ -54,7 +85,8 @@ def main() -> int:
     sets = readable_safety_examples()
     everything = [m for messages in sets.values() for m in messages]
     predict = predict_with_detector if args.detector_only else predict_with_model
-    predicted = predict([m.text for m in everything])
+    predictions = predict([m.text for m in everything])
+    predicted = [intent for intent, _ in predictions]
 
     report: Dict[str, Any] = {"mode": "detector-only" if args.detector_only else "model", "sets": {}}
     start = 0
@@ -74,6 +106,7 @@ def main() -> int:
         if m.label not in SAFETY_LABEL_INTENTS and p in SAFETY_LABEL_INTENTS.values()
     ]
     report["misses"], report["false_alarm_messages"] = missed, alarms
+    report["by_stage"] = by_stage([m.label for m in everything], predictions)
 
     out = RESULTS / "safety"
     out.mkdir(parents=True, exist_ok=True)
@@ -87,6 +120,9 @@ def main() -> int:
             f" ({result['false_alarm_rate']:.2%})  asked={result['asked_clarifying_question']}"
             f"  warnings->urgent={result['warning_signs_as_urgent']}"
         )
+    print("  by funnel stage (all sets):")
+    for stage, counts in report["by_stage"].items():
+        print(f"    {stage:28s} caught {counts['caught']:4d}   raised falsely {counts['raised_falsely']:4d}")
     for miss in missed:
         print(f"  MISS [{miss['kind']}] got {miss['got']}: {miss['text']}")
     for alarm in alarms:

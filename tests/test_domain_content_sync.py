@@ -15,7 +15,7 @@ def test_domain_safety_replies_match_the_content_base() -> None:
     assert set(SAFETY_RESPONSES) < set(expected)
     for name in expected:
         actual = [
-            {k: v for k, v in variation.items() if k in ("text", "channel", "buttons")}
+            {k: v for k, v in variation.items() if k in ("text", "channel", "buttons", "condition")}
             for variation in domain.responses[name]
         ]
         assert actual == expected[name], f"{name} is out of date: run `make sync-domain`"

@@ -14,7 +14,8 @@ an imaging finding, or another kind of screw.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from enum import Enum
 from typing import Any, DefaultDict, Dict, FrozenSet, Iterable, List, Sequence, Set, Tuple
 
 from spacy.tokens import Doc
@@ -34,12 +35,26 @@ from nlu_components.safety.rules import (
     compile_rules,
     read_rules_file,
     spelling_map,
+    typo_correction,
 )
 
-EXPOSED_HARDWARE = "exposed_hardware"
 INTACT_WINDOW = 4
-NEURO_RED_FLAG = "neuro_red_flag"
-UNCLEAR_EXPOSURE = "unclear_exposure"
+
+
+class Category(str, Enum):
+    """What a mention is a mention of."""
+
+    EXPOSED_HARDWARE = "exposed_hardware"
+    NEURO_RED_FLAG = "neuro_red_flag"
+    UNCLEAR_EXPOSURE = "unclear_exposure"
+    # A thing and an opening or seeing word in one sentence: the funnel's floor.
+    FLOOR = "floor"
+
+
+EXPOSED_HARDWARE = Category.EXPOSED_HARDWARE
+NEURO_RED_FLAG = Category.NEURO_RED_FLAG
+UNCLEAR_EXPOSURE = Category.UNCLEAR_EXPOSURE
+FLOOR = Category.FLOOR
 
 
 @dataclass(frozen=True)
@@ -72,6 +87,7 @@ class PhraseIndex:
 class Evidence:
     """Why the detector decided: which rule, which words, and any context cue."""
 
+    category: Category
     rule: str
     text: str
     start_char: int
@@ -80,7 +96,8 @@ class Evidence:
 
     def as_dict(self) -> Dict[str, Any]:
         return {
-            "rule": self.rule,
+            "category": self.category.value,
+            "rule": f"{self.category.value}/{self.rule}",
             "text": self.text,
             "start": self.start_char,
             "end": self.end_char,
@@ -92,12 +109,20 @@ class Evidence:
 class SafetyVerdict:
     """The detector's decision for one message.
 
-    `category` is EXPOSED_HARDWARE, NEURO_RED_FLAG, UNCLEAR_EXPOSURE or None.
+    `category` is EXPOSED_HARDWARE, NEURO_RED_FLAG, UNCLEAR_EXPOSURE or None;
+    `floor` holds the floor mentions no context cue scoped (the funnel's last net).
     """
 
-    category: str | None
+    category: Category | None
     evidence: Tuple[Evidence, ...] = ()
     suppressed: Tuple[Evidence, ...] = field(default=())
+    floor: Tuple[Evidence, ...] = field(default=())
+    # The message says something about a body, a wound or a surgery.
+    body_context: bool = False
+
+    def contradicted(self, *categories: Category) -> bool:
+        """Whether a mention of one of `categories` was scoped away (negated, old, ...)."""
+        return any(e.category in categories for e in self.suppressed)
 
     @property
     def is_emergency(self) -> bool:
@@ -108,11 +133,14 @@ class SafetyVerdict:
             "category": self.category,
             "evidence": [e.as_dict() for e in self.evidence],
             "suppressed": [e.as_dict() for e in self.suppressed],
+            "floor": [e.as_dict() for e in self.floor],
+            "body_context": self.body_context,
         }
 
 
 @dataclass(frozen=True)
 class _Mention:
+    category: Category
     rule: str
     anchors: Tuple[Span, ...]  # the hardware / body word and the exposure / change phrase
     trigger: Span
@@ -220,6 +248,9 @@ class SafetyDetector:
         self._imaging_applies_to: FrozenSet[Phrase] = r.imaging_applies_to
         self._other_objects = PhraseIndex(r.other_object_cues)
         self._reassertions = PhraseIndex(r.reassertions)
+        self._body_context = PhraseIndex(r.funnel_body_context)
+        self._floor_things = PhraseIndex(r.floor_things | r.hardware | r.object_descriptions | r.unclear_objects)
+        self._floor_openings = PhraseIndex(r.floor_openings | r.wound_opening | r.strong_exposure | r.visible_exposure)
         self._neuro = [
             (flag.name, PhraseIndex(flag.body), PhraseIndex(flag.change), PhraseIndex(flag.standalone))
             for flag in r.neuro_flags
@@ -228,9 +259,14 @@ class SafetyDetector:
     @classmethod
     def from_file(cls, tokenizer: TokenizerLike, path: Any = DEFAULT_RULES_PATH) -> "SafetyDetector":
         """Build a detector from a rules file, tokenising rules with `tokenizer`."""
-        raw = read_rules_file(path)
-        normaliser = Normaliser(tokenizer, spelling_map(raw, str(path)))
-        return cls(compile_rules(raw, normaliser.words, str(path)), normaliser)
+        return cls.from_mapping(tokenizer, read_rules_file(path), str(path))
+
+    @classmethod
+    def from_mapping(cls, tokenizer: TokenizerLike, raw: Dict[str, Any], source: str) -> "SafetyDetector":
+        """Build a detector from a parsed rules file (`source` names it in errors)."""
+        typos = typo_correction(raw, source)
+        normaliser = Normaliser(tokenizer, spelling_map(raw, source), typos.targets, typos.not_typos)
+        return cls(compile_rules(raw, normaliser.words, source), normaliser)
 
     # ------------------------------------------------------------------ public
 
@@ -241,31 +277,44 @@ class SafetyDetector:
         kept: List[Evidence] = []
         unclear: List[Evidence] = []
         suppressed: List[Evidence] = []
+        floor: List[Evidence] = []
 
         exposed, unclear_mentions = self._exposure_mentions(message)
-        for mention in exposed + self._neuro_mentions(message) + unclear_mentions:
+        mentions = exposed + self._neuro_mentions(message) + unclear_mentions + self._floor_mentions(message)
+        for mention in mentions:
             reasons = self._context_reasons(message, mention)
             snippet, start, end = message.text(mention.anchors + (mention.trigger,), text)
-            evidence = Evidence(mention.rule, snippet, start, end, tuple(reasons))
-            if reasons:
+            evidence = Evidence(mention.category, mention.rule, snippet, start, end, tuple(reasons))
+            if mention.category is FLOOR:
+                if not reasons:
+                    floor.append(evidence)
+            elif reasons and mention.category is not NEURO_RED_FLAG and set(reasons) <= self.rules.ask_instead:
+                # "the surgeon saw the plate last week": it may still be there; ask.
+                unclear.append(replace(evidence, category=UNCLEAR_EXPOSURE))
+            elif reasons:
                 suppressed.append(evidence)
-            elif mention.rule.startswith(UNCLEAR_EXPOSURE):
+            elif mention.category is UNCLEAR_EXPOSURE:
                 unclear.append(evidence)
             else:
                 kept.append(evidence)
 
         kept.extend(self._reasserted(message, suppressed, text))
 
-        if any(e.rule.startswith(EXPOSED_HARDWARE) for e in kept):
-            category: str | None = EXPOSED_HARDWARE
-        elif any(e.rule.startswith(NEURO_RED_FLAG) for e in kept):
-            category = NEURO_RED_FLAG
-        elif unclear:
-            category = UNCLEAR_EXPOSURE
+        category: Category | None = None
+        for candidate in (EXPOSED_HARDWARE, NEURO_RED_FLAG):
+            if any(e.category is candidate for e in kept):
+                category = candidate
+                break
         else:
-            category = None
-        decisive = [e for e in kept if category and e.rule.startswith(category)] or unclear
-        return SafetyVerdict(category, tuple(decisive if category else ()), tuple(suppressed))
+            category = UNCLEAR_EXPOSURE if unclear else None
+        decisive = [e for e in kept if e.category is category] or unclear
+        return SafetyVerdict(
+            category,
+            tuple(decisive if category else ()),
+            tuple(suppressed),
+            tuple(floor),
+            body_context=bool(message.spans(self._body_context)),
+        )
 
     def is_uncertain_answer(self, doc: Doc) -> bool:
         """ "not sure", "idk", "hmm maybe": nothing but uncertainty (never a "no")."""
@@ -277,6 +326,14 @@ class SafetyDetector:
             return False
         covered = {i for span in spans for i in range(span.start, span.end)}
         return all(i in covered or word in self.rules.filler_words for i, word in enumerate(norms))
+
+    def reply_language(self, doc: Doc) -> str | None:
+        """The language whose marker words the message has most of, at least
+        `min_markers` distinct ones ("se me sale el tornillo" -> "es"); None for English."""
+        typed = {token.lower_ for token in doc}
+        counts = {language: len(typed & markers) for language, markers in self.rules.reply_language_markers.items()}
+        language, count = max(counts.items(), key=lambda item: item[1], default=(None, 0))
+        return language if count >= self.rules.reply_language_min_markers else None
 
     def emergency_number(self, metadata: Dict[str, Any] | None) -> str:
         """The emergency number for a channel's locale ("en-GB", "GB", {"country": "US"})."""
@@ -337,9 +394,9 @@ class SafetyDetector:
                 anchor = min(near, key=lambda h: _gap(h, trigger))
                 skin_intact = any(_gap(s, trigger) <= INTACT_WINDOW or _gap(s, anchor) <= INTACT_WINDOW for s in intact)
                 if kind in ("visible", "surface") and skin_intact:
-                    unclear.append(_Mention(f"{UNCLEAR_EXPOSURE}/intact_skin", (anchor,), trigger, phrase))
+                    unclear.append(_Mention(UNCLEAR_EXPOSURE, "intact_skin", (anchor,), trigger, phrase))
                 else:
-                    exposed.append(_Mention(f"{EXPOSED_HARDWARE}/{kind}", (anchor,), trigger, phrase))
+                    exposed.append(_Mention(EXPOSED_HARDWARE, kind, (anchor,), trigger, phrase))
                 continue
             objects = [
                 o
@@ -348,7 +405,7 @@ class SafetyDetector:
             ]
             if objects or kind in ("surface", "strong"):
                 anchors = tuple(objects[:1])
-                unclear.append(_Mention(f"{UNCLEAR_EXPOSURE}/no_hardware_word", anchors, trigger, phrase))
+                unclear.append(_Mention(UNCLEAR_EXPOSURE, "no_hardware_word", anchors, trigger, phrase))
         object_descriptions = m.spans(self._object_descriptions)
         for opening in m.spans(self._opening):
             phrase = tuple(norms[opening.start : opening.end])
@@ -356,10 +413,29 @@ class SafetyDetector:
             for anchor in in_sentence:
                 if anchor in object_descriptions:
                     # "the incision opened and there's something shiny in it"
-                    exposed.append(_Mention(f"{EXPOSED_HARDWARE}/wound_opened", (anchor,), opening, phrase))
+                    exposed.append(_Mention(EXPOSED_HARDWARE, "wound_opened", (anchor,), opening, phrase))
                 else:
-                    unclear.append(_Mention(f"{UNCLEAR_EXPOSURE}/wound_opened", (anchor,), opening, phrase))
+                    unclear.append(_Mention(UNCLEAR_EXPOSURE, "wound_opened", (anchor,), opening, phrase))
         return exposed, unclear
+
+    def _floor_mentions(self, m: _Message) -> List[_Mention]:
+        """A thing (implant, wound, "something shiny") and an opening or seeing word
+        in one sentence: the mentions the funnel's floor is made of."""
+        things = m.spans(self._floor_things)
+        mentions = []
+        for opening in m.spans(self._floor_openings):
+            near = [
+                t
+                for t in things
+                if m.sentence[t.start] == m.sentence[opening.start]
+                and not _overlaps(t, opening)
+                and _gap(t, opening) <= self.rules.floor_window
+            ]
+            if near:
+                anchor = min(near, key=lambda t: _gap(t, opening))
+                phrase = tuple(m.norms[opening.start : opening.end])
+                mentions.append(_Mention(FLOOR, "thing_and_opening", (anchor,), opening, phrase))
+        return mentions
 
     def _finding_between(self, m: _Message, trigger: Span, hardware: Span) -> bool:
         """ "noticed a new swelling over my hardware": a skin finding, then a
@@ -377,9 +453,8 @@ class SafetyDetector:
         mentions: List[_Mention] = []
         norms = m.norms
         for name, body_index, change_index, standalone_index in self._neuro:
-            rule = f"{NEURO_RED_FLAG}/{name}"
             for span in standalone_index.find(norms):
-                mentions.append(_Mention(rule, (), span, tuple(norms[span.start : span.end])))
+                mentions.append(_Mention(NEURO_RED_FLAG, name, (), span, tuple(norms[span.start : span.end])))
             bodies = body_index.find(norms)
             for change in change_index.find(norms):
                 near = [
@@ -391,12 +466,16 @@ class SafetyDetector:
                 ]
                 if near:
                     anchor = min(near, key=lambda b: _gap(b, change))
-                    mentions.append(_Mention(rule, (anchor,), change, tuple(norms[change.start : change.end])))
+                    mentions.append(
+                        _Mention(NEURO_RED_FLAG, name, (anchor,), change, tuple(norms[change.start : change.end]))
+                    )
         return mentions
 
     # ----------------------------------------------------------------- context
 
     def _context_reasons(self, m: _Message, mention: _Mention) -> List[str]:
+        # Imaging and examination cues scope the seeing phrases, and every floor mention.
+        seeing = mention.category is FLOOR or mention.trigger_phrase in self._imaging_applies_to
         reasons = []
         if self._is_negated(m, mention):
             reasons.append("negated")
@@ -412,22 +491,22 @@ class SafetyDetector:
         if self._is_general_question(m, mention):
             reasons.append("general_question")
         if self._cue_before_trigger(m, mention, self._media) or (
-            mention.trigger_phrase in self._imaging_applies_to and self._in_clause(m, mention.trigger, self._media)
+            seeing and self._in_clause(m, mention.trigger, self._media)
         ):
             reasons.append("media")
         if self._is_other_persons_story(m, mention):
             reasons.append("other_person_past")
-        if mention.trigger_phrase in self._imaging_applies_to and self._in_clause(m, mention.trigger, self._imaging):
+        if seeing and self._in_clause(m, mention.trigger, self._imaging):
             reasons.append("imaging")
-        if mention.trigger_phrase in self._imaging_applies_to and self._cue_before_trigger(m, mention, self._examined):
+        if mention.trigger_phrase in self.rules.examined_applies_to and self._cue_before_trigger(
+            m, mention, self._examined
+        ):
             reasons.append("examined_by_clinician")
-        if mention.rule.startswith(NEURO_RED_FLAG):
+        if mention.category is NEURO_RED_FLAG:
             return reasons
         if self._is_other_object(m, mention):
             reasons.append("other_object")
-        if mention.trigger_phrase in self._imaging_applies_to and any(
-            0 <= cue.start - mention.trigger.end <= 2 for cue in m.spans(self._examined)
-        ):
+        if seeing and any(0 <= cue.start - mention.trigger.end <= 2 for cue in m.spans(self._examined)):
             reasons.append("visiting_clinician")  # "do i need to see my GP about my metalwork"
         return reasons
 
@@ -570,7 +649,7 @@ class SafetyDetector:
         hypothetical = [
             e
             for e in suppressed
-            if e.rule.startswith(EXPOSED_HARDWARE) and set(e.context) <= {"hypothetical", "general_question"}
+            if e.category is EXPOSED_HARDWARE and set(e.context) <= {"hypothetical", "general_question"}
         ]
         if not hypothetical:
             return []
@@ -579,5 +658,5 @@ class SafetyDetector:
             negated = span.end < len(m.norms) and (m.norms[span.end],) in self.rules.negation_cues
             if m.words[span.start].start >= first_end and not negated:
                 snippet, start, end = m.text([span], text)
-                return [Evidence(f"{EXPOSED_HARDWARE}/reasserted", snippet, start, end, ())]
+                return [Evidence(EXPOSED_HARDWARE, "reasserted", snippet, start, end, ())]
         return []

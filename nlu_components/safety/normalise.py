@@ -12,72 +12,13 @@ mapped through the rules file's spelling table ("scew" -> "screw", "thru" ->
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Mapping, Protocol
+from typing import Dict, FrozenSet, List, Mapping, Protocol, Sequence
 
 from spacy.tokens import Doc
 
 SENTENCE_END = "||"
 QUESTION_END = "||?"
 CLAUSE_END = "|"
-
-# Words one typo away from a key word that are real words of their own.
-_NOT_TYPOS = frozenset(
-    {
-        "though",
-        "thought",
-        "tough",
-        "trough",
-        "mental",
-        "petal",
-        "pedal",
-        "medals",
-        "scree",
-        "strew",
-        "screen",
-        "sticky",
-        "stinking",
-        "striking",
-        "posing",
-        "poling",
-        "joking",
-        "coking",
-        "smoking",
-        "soaking",
-        "looking",
-        "cooking",
-        "booking",
-        "seeing",
-        "being",
-        "exposes",
-        "exposer",
-        "visibly",
-        "invisible",
-        "decision",
-        "precision",
-        "incisions",
-        "hardwood",
-        "metals",
-        "medal",
-    }
-)
-
-# Key safety words worth catching with one typo.
-_FUZZY_TARGETS = (
-    "screw",
-    "screws",
-    "metal",
-    "through",
-    "poking",
-    "sticking",
-    "visible",
-    "exposed",
-    "incision",
-    "hardware",
-    "bladder",
-    "bowel",
-    "weakness",
-    "numbness",
-)
 
 
 @dataclass(frozen=True)
@@ -120,12 +61,27 @@ class TokenizerLike(Protocol):
 
 
 class Normaliser:
-    """Turns text or a spaCy Doc into normalised words."""
+    """Turns text or a spaCy Doc into normalised words.
 
-    def __init__(self, tokenizer: "TokenizerLike", spelling: Mapping[str, str]) -> None:
+    Args:
+        tokenizer: spaCy's tokenizer (or `nlp.make_doc`).
+        spelling: {misspelling or lay word: the rule word} from the rules file.
+        fuzzy_targets: key safety words also caught one typo away.
+        not_typos: real words one typo away from a key word, never corrected.
+    """
+
+    def __init__(
+        self,
+        tokenizer: "TokenizerLike",
+        spelling: Mapping[str, str],
+        fuzzy_targets: Sequence[str] = (),
+        not_typos: FrozenSet[str] = frozenset(),
+    ) -> None:
         self._tokenizer = tokenizer
         self._spelling: Dict[str, str] = dict(spelling)
-        self._known: FrozenSet[str] = frozenset(spelling.values()) | frozenset(_FUZZY_TARGETS)
+        self._fuzzy_targets = tuple(fuzzy_targets)
+        self._not_typos = not_typos
+        self._known: FrozenSet[str] = frozenset(spelling.values()) | frozenset(self._fuzzy_targets)
 
     def normalise_word(self, text: str, norm: str) -> str:
         """Return the rule word for one token."""
@@ -135,9 +91,9 @@ class Normaliser:
         norm = norm.lower()
         if norm in self._spelling:
             return self._spelling[norm]
-        if norm in self._known or len(norm) < 5 or norm in _NOT_TYPOS or not norm.isalpha():
+        if norm in self._known or len(norm) < 5 or norm in self._not_typos or not norm.isalpha():
             return norm
-        for target in _FUZZY_TARGETS:
+        for target in self._fuzzy_targets:
             if _within_one_edit(norm, target):
                 return target
         return norm
@@ -159,6 +115,8 @@ class Normaliser:
                 marker = QUESTION_END if "?" in token.text else SENTENCE_END
                 words.append(NormalisedWord(marker, token.idx, end))
                 continue
+            if token.text in {"-", "‐"} and not token.whitespace_ and token.i > 0 and not doc[token.i - 1].whitespace_:
+                continue  # a hyphen inside a word ("x-ray", "re-opened") joins, it does not end a clause
             if token.is_punct or token.text in {"...", "…", "--"}:
                 words.append(NormalisedWord(CLAUSE_END, token.idx, end))
                 continue

@@ -76,13 +76,21 @@ class SafetyRules:
     imaging_cues: FrozenSet[Phrase]
     imaging_applies_to: FrozenSet[Phrase]
     examined_cues: FrozenSet[Phrase]
+    examined_applies_to: FrozenSet[Phrase]
+    ask_instead: FrozenSet[str]
     reassertions: FrozenSet[Phrase]
     other_object_window: int
     other_object_cues: FrozenSet[Phrase]
     neuro_window: int
     neuro_flags: Tuple[NeuroFlagRules, ...]
+    funnel_body_context: FrozenSet[Phrase]
+    floor_window: int
+    floor_things: FrozenSet[Phrase]
+    floor_openings: FrozenSet[Phrase]
     emergency_number_default: str
     emergency_numbers: Mapping[str, str]
+    reply_language_min_markers: int
+    reply_language_markers: Mapping[str, FrozenSet[str]]
 
 
 def read_rules_file(path: Path = DEFAULT_RULES_PATH) -> Dict[str, Any]:
@@ -154,6 +162,12 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
     if not isinstance(by_country, Mapping):
         raise SafetyRulesError(f"{source}: 'emergency_numbers.by_country' must be a mapping")
 
+    markers_raw = get("reply_languages.markers")
+    if not isinstance(markers_raw, Mapping) or not all(
+        isinstance(words, list) and words and all(isinstance(w, str) for w in words) for words in markers_raw.values()
+    ):
+        raise SafetyRulesError(f"{source}: 'reply_languages.markers' must map language codes to lists of words")
+
     return SafetyRules(
         window=number("window"),
         hardware=phrases("hardware"),
@@ -194,14 +208,46 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         imaging_cues=phrases("context.imaging.cues"),
         imaging_applies_to=phrases("context.imaging.applies_to"),
         examined_cues=phrases("context.examined.cues"),
+        examined_applies_to=phrases("context.examined.applies_to"),
+        ask_instead=words("context.ask_instead"),
         reassertions=phrases("reassertions"),
         other_object_window=number("context.other_objects.window"),
         other_object_cues=phrases("context.other_objects.cues"),
         neuro_window=number("neurological_red_flags.window"),
         neuro_flags=tuple(neuro_flags),
+        funnel_body_context=phrases("funnel.body_context"),
+        floor_window=number("funnel.floor.window"),
+        floor_things=phrases("funnel.floor.things"),
+        floor_openings=phrases("funnel.floor.openings"),
         emergency_number_default=str(get("emergency_numbers.default")),
         emergency_numbers={str(k).upper(): str(v) for k, v in by_country.items()},
+        reply_language_min_markers=number("reply_languages.min_markers"),
+        reply_language_markers={
+            str(language): frozenset(w.lower() for w in words) for language, words in markers_raw.items()
+        },
     )
+
+
+@dataclass(frozen=True)
+class TypoCorrection:
+    """Key words caught one typo away, and real words never corrected to them."""
+
+    targets: Tuple[str, ...]
+    not_typos: FrozenSet[str]
+
+
+def typo_correction(raw: Mapping[str, Any], source: str = "rules.yml") -> TypoCorrection:
+    """The rules file's `typo_correction` section."""
+    section = raw.get("typo_correction")
+    if not isinstance(section, Mapping):
+        raise SafetyRulesError(f"{source}: missing key 'typo_correction'")
+    lists = {}
+    for key in ("targets", "not_typos"):
+        values = section.get(key)
+        if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+            raise SafetyRulesError(f"{source}: 'typo_correction.{key}' must be a list of words")
+        lists[key] = [v.strip().lower() for v in values]
+    return TypoCorrection(tuple(lists["targets"]), frozenset(lists["not_typos"]))
 
 
 def spelling_map(raw: Mapping[str, Any], source: str = "rules.yml") -> Dict[str, str]:

@@ -147,3 +147,32 @@ def test_neighbouring_topics_offer_each_other(content_copy: Path) -> None:
     path.write_text(yaml.safe_dump(data))
     with pytest.raises(ContentError, match="must offer its neighbour 'protrusion_treatment'"):
         load_content_base(content_copy, CONTENT_DATE)
+
+
+def test_the_spanish_emergency_reply_is_a_translation_with_its_own_sources_and_review() -> None:
+    spanish = CONTENT.topics[CONTENT.translations["emergency_exposed_hardware"]["es"]]
+    assert spanish.language == "es"
+    assert "{emergency_number}" in spanish.answer
+    assert spanish.sources and spanish.review.status in ("draft", "approved")
+    assert "{emergency_number}" in CONTENT.locale("es").reminder
+
+
+def test_a_translation_in_the_wrong_language_is_refused(content_copy: Path) -> None:
+    edit_topic(content_copy, "emergency_exposed_hardware_es", lambda data: data.update(language="fr"))
+    with pytest.raises(ContentError, match="language 'fr' has no entry|is not written in 'es'"):
+        load_content_base(content_copy, CONTENT_DATE)
+
+
+def test_a_translation_of_an_unknown_topic_is_refused(content_copy: Path) -> None:
+    base = content_copy / "base.yml"
+    base.write_text(base.read_text().replace("es: emergency_exposed_hardware_es", "es: emergencia"))
+    with pytest.raises(ContentError, match="'emergencia' is not a topic"):
+        load_content_base(content_copy, CONTENT_DATE)
+
+
+def test_a_spanish_reply_is_rendered_with_spanish_labels() -> None:
+    from actions.rendering import render_topic
+
+    text = render_topic(CONTENT, CONTENT.topics["emergency_exposed_hardware_es"], emergency_number="112").text
+    assert text.startswith("Esto puede ser una urgencia médica")
+    assert "Fuentes:" in text and "pendiente de revisión clínica" in text and "(112)" in text

@@ -134,3 +134,32 @@ def test_emergency_number_follows_the_channel_locale(offline_agent, event_loop_f
     message = UserMessage(EXPOSED, output, "locale-test", input_channel="rest", metadata={"locale": "en-GB"})
     event_loop_for_agent.run_until_complete(offline_agent.handle_message(message))
     assert "Call 999 or go to the nearest emergency department" in output.messages[0]["text"]
+
+
+SPANISH_EXPOSED = "se me está saliendo un tornillo por la piel de la espalda"
+
+
+def first_reply_is_spanish_emergency(replies: List[str]) -> bool:
+    return bool(replies) and replies[0].startswith("Esto puede ser una urgencia médica")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [SPANISH_EXPOSED, "veo el metal en la herida de mi mamá", "my dad's tornillo is sticking out de la espalda"],
+)
+def test_a_report_in_spanish_or_mixed_gets_the_spanish_emergency_reply(chat, text: str) -> None:
+    replies = chat(text)
+    assert first_reply_is_spanish_emergency(replies), replies
+    assert "Fuentes:" in " ".join(replies)
+
+
+def test_spanish_mid_form_and_after_english(chat) -> None:
+    chat("hello")
+    assert "How should they reach you" in chat("can i talk to a real person please")[0]
+    assert first_reply_is_spanish_emergency(chat(SPANISH_EXPOSED))
+
+
+def test_an_english_report_after_spanish_small_talk_still_gets_an_emergency_reply(chat) -> None:
+    chat("hola, tengo una pregunta sobre mi operación")
+    replies = chat(EXPOSED)
+    assert first_reply_is_emergency(replies) or first_reply_is_spanish_emergency(replies)

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.needs_model
 
 EMERGENCY = "the screw is poking out of my back"
 QUESTION = "why do screws get loose"
+SPANISH_EMERGENCY = "veo el tornillo en la herida de la espalda"
 
 
 @pytest.fixture(scope="module")
@@ -72,10 +73,14 @@ def test_hung_then_crashed_action_server(assistant: RunningAssistant) -> None:
     replies, seconds = say(assistant, sender, EMERGENCY)  # the same conversation, right after
     assert replies[0].startswith("This may be a medical emergency") and seconds < 2, (seconds, replies)
     assert not answers_available(assistant)  # the page says so
+    replies, seconds = say(assistant, "faults-es", SPANISH_EMERGENCY)  # and in Spanish
+    assert replies[0].startswith("Esto puede ser una urgencia médica") and seconds < 2, (seconds, replies)
 
     os.kill(first, signal.SIGKILL)  # crashed: supervisord starts a new one
     replies, seconds = say(assistant, sender, EMERGENCY)
     assert replies[0].startswith("This may be a medical emergency") and seconds < 2, (seconds, replies)
+    replies, seconds = say(assistant, "faults-es", SPANISH_EMERGENCY)
+    assert replies[0].startswith("Esto puede ser una urgencia médica") and seconds < 2, (seconds, replies)
 
     assert wait_until(lambda: assistant.action_server_pid() not in (None, first), 30)
     assert wait_until(lambda: answers_available(assistant), 30)

@@ -143,6 +143,58 @@ def test_an_unquoted_yes_or_no_in_the_rules_file_is_refused(nlp: Language, tmp_p
 
 def test_a_missing_rules_key_names_the_key(nlp: Language, tmp_path: Path) -> None:
     broken = tmp_path / "rules.yml"
-    broken.write_text("version: 1\nspelling: {}\n")
+    broken.write_text("version: 1\nspelling: {}\ntypo_correction: {targets: [screw], not_typos: [screen]}\n")
     with pytest.raises(SafetyRulesError, match="missing key 'neurological_red_flags'"):
         SafetyDetector.from_file(nlp.make_doc, broken)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("se me está saliendo un tornillo por la piel", "es"),
+        ("my dad's tornillo is sticking out de la espalda", "es"),
+        ("the screw is poking out of my back", None),
+        ("Rod Stewart con his band", None),  # one marker is not enough
+    ],
+)
+def test_the_reply_language_is_read_from_marker_words(detector, nlp, text: str, language) -> None:
+    assert detector.reply_language(nlp.make_doc(text)) == language
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "se me está saliendo un tornillo por la piel de la espalda",
+        "veo el metal en la herida",
+        "el tornillo atravesó la piel",
+        "me sale un alambre por la cicatriz",
+        "¿es normal que se vea el tornillo en la herida?",
+    ],
+)
+def test_spanish_exposure_reports_are_caught(detector, nlp, text: str) -> None:
+    assert detector.analyse(nlp.make_doc(text)).category is EXPOSED_HARDWARE
+
+
+@pytest.mark.parametrize(
+    "text", ["no se ve ningún metal, solo está roja la herida", "¿qué pasa si un tornillo sale por la piel?"]
+)
+def test_spanish_negated_and_hypothetical_mentions_are_not_reports(detector, nlp, text: str) -> None:
+    assert detector.analyse(nlp.make_doc(text)).category is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the nurse said she can see metal at the bottom of the sore",  # a clinician who sees it now
+        "the rod broke through the skin a week ago and it's still out",  # began in the past, still there
+        "is it normal to see metal in my incision? it reopened yesterday",  # a question that is a report
+        "the wound pierced and something metallic is peeking out",
+    ],
+)
+def test_reports_in_other_peoples_words_and_tenses_are_reports(detector, nlp, text: str) -> None:
+    assert detector.analyse(nlp.make_doc(text)).category is EXPOSED_HARDWARE
+
+
+def test_what_a_clinician_saw_last_week_gets_the_question_not_silence(detector, nlp) -> None:
+    verdict = detector.analyse(nlp.make_doc("the surgeon saw the screw last week"))
+    assert verdict.category is UNCLEAR_EXPOSURE

@@ -1,0 +1,115 @@
+"""The recall-first funnel: which stage of the safety layer decides a message's intent.
+
+Stages, from the most to the least certain (the first that applies decides):
+
+- `rules`: the rules found a current report of exposed hardware or a neurological
+  red flag: the emergency reply, whatever the classifier said;
+- `rules_context`: the classifier says emergency but the rules read the mention as
+  negated, hypothetical, old or resolved: the bot asks rather than guess;
+- `rules_unclear`: the rules found a possible exposure (an opening with something in
+  it, a poking-out with no hardware word): the bot asks;
+- `classifier`: a classifier emergency the rules neither saw nor contradicted stands
+  when the message says something about a body, a wound or a surgery;
+  `classifier_without_context`: with nothing of the kind ("Rod's new album", "screw
+  it") the bot asks instead of sounding the alarm;
+- `semantic_net`: the message is close, in the pretrained sentence space, to the
+  training bank of emergency reports and the rules saw no negated, hypothetical or
+  resolved mention: at least the clarifying question;
+- `floor`: the message names the implant, the wound or a metal-like thing together
+  with an opening, breaking or seeing word, unscoped by any context cue: it may not
+  end in out-of-scope, the fallback or an information answer; it gets the question;
+- `uncertain_answer`: "not sure" is never a "no" to "can you see metal?".
+
+Pure functions over plain values, so every branch is testable without Rasa.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import AbstractSet, Mapping
+
+
+class Stage(str, Enum):
+    """The funnel stage that decided (its value goes into the `safety` evidence)."""
+
+    RULES = "rules"
+    RULES_CONTEXT = "rules_context"
+    RULES_UNCLEAR = "rules_unclear"
+    CLASSIFIER = "classifier"
+    CLASSIFIER_WITHOUT_CONTEXT = "classifier_without_context"
+    SEMANTIC_NET = "semantic_net"
+    FLOOR = "floor"
+    UNCERTAIN_ANSWER = "uncertain_answer"
+
+
+@dataclass(frozen=True)
+class Intents:
+    """The intent names the funnel sets (from the component's config)."""
+
+    exposed: str
+    neuro: str
+    unclear_exposed: str
+    unclear_neuro: str
+    fallback: str
+    # Intents a floor hit may not end in: out-of-scope, the fallback, information answers.
+    floor_replaced: AbstractSet[str]
+    # Intents already at warning-sign level or above (the semantic net leaves them).
+    escalating: AbstractSet[str]
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the earlier layers said about one message."""
+
+    classified: str | None
+    rules_category: str | None  # "exposed_hardware", "neuro_red_flag", "unclear_exposure" or None
+    rules_contradict_exposed: bool  # a negated / hypothetical / old exposure mention
+    rules_contradict_neuro: bool  # a negated / old neurological mention
+    body_context: bool  # the message says something about a body, a wound or a surgery
+    near_emergency: str | None  # the emergency intent whose bank the message is close to
+    floor: bool
+    uncertain_answer: bool
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The intent to set (None: keep the classifier's) and the stage that decided."""
+
+    intent: str | None
+    stage: Stage | None
+
+
+def decide(signals: Signals, intents: Intents, clarifying_for: Mapping[str, str]) -> Decision:
+    """Run the funnel for one message.
+
+    Args:
+        signals: what the rules, the classifier and the semantic net said.
+        intents: the intent names to set.
+        clarifying_for: {emergency intent: its clarifying-question intent}.
+    """
+    classified = signals.classified
+    if signals.rules_category == "exposed_hardware":
+        return Decision(intents.exposed, Stage.RULES)
+    if signals.rules_category == "neuro_red_flag":
+        return Decision(intents.neuro, Stage.RULES)
+    if classified == intents.exposed and signals.rules_contradict_exposed:
+        return Decision(intents.unclear_exposed, Stage.RULES_CONTEXT)
+    if signals.rules_category == "unclear_exposure" and classified != intents.exposed:
+        return Decision(intents.unclear_exposed, Stage.RULES_UNCLEAR)
+    if classified == intents.neuro and signals.rules_contradict_neuro:
+        return Decision(intents.unclear_neuro, Stage.RULES_CONTEXT)
+    if classified is not None and classified in clarifying_for:
+        if signals.body_context or signals.rules_category == "unclear_exposure":
+            return Decision(None, Stage.CLASSIFIER)
+        return Decision(clarifying_for[classified], Stage.CLASSIFIER_WITHOUT_CONTEXT)
+    near = signals.near_emergency
+    if near and classified not in intents.escalating:
+        contradicted = signals.rules_contradict_exposed if near == intents.exposed else signals.rules_contradict_neuro
+        if not contradicted:
+            return Decision(clarifying_for[near], Stage.SEMANTIC_NET)
+    if signals.floor and (classified is None or classified in intents.floor_replaced):
+        return Decision(intents.unclear_exposed, Stage.FLOOR)
+    if signals.rules_category is None and signals.uncertain_answer:
+        return Decision(intents.fallback, Stage.UNCERTAIN_ANSWER)
+    return Decision(None, None)
