@@ -43,3 +43,13 @@ SAFETY_LABEL_INTENTS: Dict[str, str] = {
 # The key the safety layer adds to every parse result.
 SAFETY_KEY = "safety"
 DEFAULT_EMERGENCY_NUMBER = "your local emergency number"
+
+# The safety reply just sent -> triage category (actions/triage.py, staff analytics). The reply
+# decides, not the intent: a "yes" to "can you see metal?" is recorded as the emergency it led to.
+RESPONSE_TRIAGE_CATEGORIES: Dict[str, str] = {
+    "utter_emergency_exposed_hardware": "emergency_exposed_hardware",
+    "utter_emergency_neurological": "emergency_neurological",
+    "utter_urgent_warning_signs": "urgent_warning_signs",
+    "utter_ask_metal_visible": "possible_exposed_hardware",
+    "utter_ask_neuro_new": "possible_neurological",
+}

@@ -13,15 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-# The safety reply just sent -> triage category. The reply decides, not the intent:
-# a "yes" to "can you see metal?" is recorded as the emergency it led to.
-RESPONSE_CATEGORIES = {
-    "utter_emergency_exposed_hardware": "emergency_exposed_hardware",
-    "utter_emergency_neurological": "emergency_neurological",
-    "utter_urgent_warning_signs": "urgent_warning_signs",
-    "utter_ask_metal_visible": "possible_exposed_hardware",
-    "utter_ask_neuro_new": "possible_neurological",
-}
+from contract import RESPONSE_TRIAGE_CATEGORIES
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS triage_events (
@@ -107,8 +99,8 @@ def category_of_last_reply(tracker: Tracker) -> str:
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             break
-        if event.get("event") == "action" and event.get("name") in RESPONSE_CATEGORIES:
-            return RESPONSE_CATEGORIES[event["name"]]
+        if event.get("event") == "action" and event.get("name") in RESPONSE_TRIAGE_CATEGORIES:
+            return RESPONSE_TRIAGE_CATEGORIES[event["name"]]
     return "other"
 
 

@@ -33,7 +33,17 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from contract import ESCALATING_INTENTS, FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, SAFETY_KEY, TOPIC_QUESTION_INTENTS
+from contract import (
+    ESCALATING_INTENTS,
+    EXPOSED_HARDWARE_INTENT,
+    FALLBACK_INTENT,
+    NEURO_RED_FLAG_INTENT,
+    OUT_OF_SCOPE_INTENT,
+    POSSIBLE_EXPOSED_HARDWARE_INTENT,
+    POSSIBLE_NEURO_RED_FLAG_INTENT,
+    SAFETY_KEY,
+    TOPIC_QUESTION_INTENTS,
+)
 from nlu_components.pretrained_featurizer import PRETRAINED_ALIAS
 from nlu_components.safety.detector import EXPOSED_HARDWARE, NEURO_RED_FLAG, UNCLEAR_EXPOSURE, SafetyDetector
 from nlu_components.safety.funnel import Intents, Signals, decide
@@ -121,14 +131,14 @@ class SafetyOverrideClassifier(GraphComponent):
             # Language of the spaCy tokenizer the rules and messages are split with.
             "language": "en",
             # Intent set when metal is reported visible through the skin now.
-            "exposed_intent": "report_exposed_hardware",
+            "exposed_intent": EXPOSED_HARDWARE_INTENT,
             # Intent set for new leg weakness, saddle numbness, bladder/bowel loss.
-            "neuro_intent": "report_neurological_red_flags",
+            "neuro_intent": NEURO_RED_FLAG_INTENT,
             # Intent set when exposure is possible but unclear: the bot asks first.
-            "unclear_intent": "report_possible_exposed_hardware",
+            "unclear_intent": POSSIBLE_EXPOSED_HARDWARE_INTENT,
             # Intent set when a neurological symptom may be old, resolved or negated:
             # the bot asks whether it is new or worse.
-            "unclear_neuro_intent": "report_possible_neurological_red_flags",
+            "unclear_neuro_intent": POSSIBLE_NEURO_RED_FLAG_INTENT,
             # Intent for answers that are only uncertainty ("not sure", "idk").
             "uncertain_intent": FALLBACK_INTENT,
             # Entity carrying the emergency number for the channel's locale.
