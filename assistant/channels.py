@@ -21,6 +21,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant.emergency_numbers import EmergencyNumbers
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_MESSAGE_CHARS = 2000
@@ -148,10 +150,14 @@ class ValidatedRestInput(InputChannel):
         )
 
     def __init__(
-        self, max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS, reply_deadline_s: float = DEFAULT_REPLY_DEADLINE_S
+        self,
+        max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
+        reply_deadline_s: float = DEFAULT_REPLY_DEADLINE_S,
+        emergency_numbers: EmergencyNumbers | None = None,
     ) -> None:
         self.max_message_chars = max_message_chars
         self.reply_deadline_s = reply_deadline_s
+        self.emergency_numbers = emergency_numbers or EmergencyNumbers.from_file()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("validated_rest_webhook", __name__)
@@ -167,8 +173,9 @@ class ValidatedRestInput(InputChannel):
             except InvalidRequest as error:
                 return response.json({"error": error.message}, status=error.status)
             collector = CollectingOutputChannel()
+            metadata = self.emergency_numbers.with_number(incoming.metadata)
             message = UserMessage(
-                incoming.text, collector, incoming.sender, input_channel=self.name(), metadata=incoming.metadata
+                incoming.text, collector, incoming.sender, input_channel=self.name(), metadata=metadata
             )
             status, body = await handle_within_deadline(
                 on_new_message(message), collector.messages, self.reply_deadline_s

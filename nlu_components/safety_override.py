@@ -50,6 +50,8 @@ from nlu_components.safety.funnel import Intents, Signals, decide
 from nlu_components.safety.rules import DEFAULT_RULES_PATH, SafetyRulesError, read_rules_file
 
 METADATA_KEY = "metadata"
+# Set by the channel layer from the channel's locale (assistant/emergency_numbers.py).
+EMERGENCY_NUMBER_METADATA_KEY = "emergency_number"
 RULES_FILE = "rules.yml"
 BANK_FILE = "emergency_bank.json"
 
@@ -303,10 +305,9 @@ class SafetyOverrideClassifier(GraphComponent):
         message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
 
     def _add_emergency_number(self, message: Message) -> None:
+        """The channel layer resolves the locale to a number (assistant/emergency_numbers.py) and
+        passes it in the metadata; it becomes an entity, so the emergency_number slot fills."""
         metadata = message.get(METADATA_KEY)
-        if not isinstance(metadata, dict):
-            return
-        number = self._detector.emergency_number(metadata)
-        if number == self._detector.rules.emergency_number_default:
-            return
-        self._add_entity(message, self._config["emergency_number_entity"], number)
+        number = metadata.get(EMERGENCY_NUMBER_METADATA_KEY) if isinstance(metadata, dict) else None
+        if isinstance(number, str) and number.strip():
+            self._add_entity(message, self._config["emergency_number_entity"], number.strip())

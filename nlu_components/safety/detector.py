@@ -335,18 +335,6 @@ class SafetyDetector:
         language, count = max(counts.items(), key=lambda item: item[1], default=(None, 0))
         return language if count >= self.rules.reply_language_min_markers else None
 
-    def emergency_number(self, metadata: Dict[str, Any] | None) -> str:
-        """The emergency number for a channel's locale ("en-GB", "GB", {"country": "US"})."""
-        if not isinstance(metadata, dict):
-            return self.rules.emergency_number_default
-        for key in ("country", "locale", "language"):
-            value = metadata.get(key)
-            if isinstance(value, str) and value.strip():
-                country = value.strip().replace("_", "-").split("-")[-1].upper()
-                if country in self.rules.emergency_numbers:
-                    return self.rules.emergency_numbers[country]
-        return self.rules.emergency_number_default
-
     # ---------------------------------------------------------------- mentions
 
     def _surface_phrases(self, m: _Message) -> List[Span]:

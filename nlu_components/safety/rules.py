@@ -87,8 +87,6 @@ class SafetyRules:
     floor_window: int
     floor_things: FrozenSet[Phrase]
     floor_openings: FrozenSet[Phrase]
-    emergency_number_default: str
-    emergency_numbers: Mapping[str, str]
     reply_language_min_markers: int
     reply_language_markers: Mapping[str, FrozenSet[str]]
 
@@ -158,10 +156,6 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
             )
         )
 
-    by_country = get("emergency_numbers.by_country")
-    if not isinstance(by_country, Mapping):
-        raise SafetyRulesError(f"{source}: 'emergency_numbers.by_country' must be a mapping")
-
     markers_raw = get("reply_languages.markers")
     if not isinstance(markers_raw, Mapping) or not all(
         isinstance(words, list) and words and all(isinstance(w, str) for w in words) for words in markers_raw.values()
@@ -219,8 +213,6 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         floor_window=number("funnel.floor.window"),
         floor_things=phrases("funnel.floor.things"),
         floor_openings=phrases("funnel.floor.openings"),
-        emergency_number_default=str(get("emergency_numbers.default")),
-        emergency_numbers={str(k).upper(): str(v) for k, v in by_country.items()},
         reply_language_min_markers=number("reply_languages.min_markers"),
         reply_language_markers={
             str(language): frozenset(w.lower() for w in words) for language, words in markers_raw.items()

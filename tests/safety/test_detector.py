@@ -117,22 +117,6 @@ def test_suppressed_mentions_say_why(detector: SafetyDetector, nlp: Language) ->
     assert verdict.suppressed[0].context == ("negated",)
 
 
-@pytest.mark.parametrize(
-    ("metadata", "number"),
-    [
-        ({"locale": "en-US"}, "911"),
-        ({"locale": "en_GB"}, "999"),
-        ({"country": "de"}, "112"),
-        ({"locale": "fr-FR"}, "112"),
-        ({"locale": "ja-JP"}, "your local emergency number"),
-        ({}, "your local emergency number"),
-        (None, "your local emergency number"),
-    ],
-)
-def test_emergency_number_follows_the_locale(detector: SafetyDetector, metadata: dict, number: str) -> None:
-    assert detector.emergency_number(metadata) == number
-
-
 def test_an_unquoted_yes_or_no_in_the_rules_file_is_refused(nlp: Language, tmp_path: Path) -> None:
     rules = (Path(__file__).resolve().parents[2] / "nlu_components" / "safety" / "rules.yml").read_text()
     broken = tmp_path / "rules.yml"

@@ -126,8 +126,8 @@ def test_uncertainty_is_never_a_no(component, text: str) -> None:
     assert message.get(INTENT)["name"] == "nlu_fallback"
 
 
-def test_the_locale_sets_the_emergency_number_entity(component) -> None:
-    message = run(component, classified("hello", "greet", metadata={"locale": "en-GB"}))
+def test_the_channels_emergency_number_becomes_the_entity(component) -> None:
+    message = run(component, classified("hello", "greet", metadata={"locale": "en-GB", "emergency_number": "999"}))
     assert {"entity": "emergency_number", "value": "999"}.items() <= message.get(ENTITIES)[0].items()
 
 
