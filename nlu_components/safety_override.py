@@ -43,6 +43,7 @@ from contract import (
     POSSIBLE_NEURO_RED_FLAG_INTENT,
     SAFETY_KEY,
     TOPIC_QUESTION_INTENTS,
+    WARNING_SIGNS_INTENT,
 )
 from nlu_components.pretrained_featurizer import PRETRAINED_ALIAS
 from nlu_components.safety.detector import EXPOSED_HARDWARE, NEURO_RED_FLAG, UNCLEAR_EXPOSURE, SafetyDetector
@@ -141,6 +142,8 @@ class SafetyOverrideClassifier(GraphComponent):
             # Intent set when a neurological symptom may be old, resolved or negated:
             # the bot asks whether it is new or worse.
             "unclear_neuro_intent": POSSIBLE_NEURO_RED_FLAG_INTENT,
+            # Intent set by the warning floor (a warning sign the classifier missed).
+            "warning_intent": WARNING_SIGNS_INTENT,
             # Intent for answers that are only uncertainty ("not sure", "idk").
             "uncertain_intent": FALLBACK_INTENT,
             # Entity carrying the emergency number for the channel's locale.
@@ -177,6 +180,7 @@ class SafetyOverrideClassifier(GraphComponent):
             unclear_exposed=config["unclear_intent"],
             unclear_neuro=config["unclear_neuro_intent"],
             fallback=config["uncertain_intent"],
+            warning=config["warning_intent"],
             floor_replaced=frozenset({OUT_OF_SCOPE_INTENT, FALLBACK_INTENT}) | TOPIC_QUESTION_INTENTS,
             escalating=ESCALATING_INTENTS,
         )
@@ -283,6 +287,7 @@ class SafetyOverrideClassifier(GraphComponent):
             body_context=verdict.body_context,
             near_emergency=near,
             floor=bool(verdict.floor),
+            warning=bool(verdict.warning),
             uncertain_answer=detector.is_uncertain_answer(doc),
         )
         decision = decide(signals, self._intents, self._clarifying_for)

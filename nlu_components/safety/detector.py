@@ -49,12 +49,15 @@ class Category(str, Enum):
     UNCLEAR_EXPOSURE = "unclear_exposure"
     # A thing and an opening or seeing word in one sentence: the funnel's floor.
     FLOOR = "floor"
+    # A warning-sign finding near a surgery or implant word: the funnel's warning floor.
+    WARNING_SIGN = "warning_sign"
 
 
 EXPOSED_HARDWARE = Category.EXPOSED_HARDWARE
 NEURO_RED_FLAG = Category.NEURO_RED_FLAG
 UNCLEAR_EXPOSURE = Category.UNCLEAR_EXPOSURE
 FLOOR = Category.FLOOR
+WARNING_SIGN = Category.WARNING_SIGN
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,7 @@ class SafetyVerdict:
     evidence: Tuple[Evidence, ...] = ()
     suppressed: Tuple[Evidence, ...] = field(default=())
     floor: Tuple[Evidence, ...] = field(default=())
+    warning: Tuple[Evidence, ...] = field(default=())
     # The message says something about a body, a wound or a surgery.
     body_context: bool = False
 
@@ -134,6 +138,7 @@ class SafetyVerdict:
             "evidence": [e.as_dict() for e in self.evidence],
             "suppressed": [e.as_dict() for e in self.suppressed],
             "floor": [e.as_dict() for e in self.floor],
+            "warning": [e.as_dict() for e in self.warning],
             "body_context": self.body_context,
         }
 
@@ -249,6 +254,8 @@ class SafetyDetector:
         self._other_objects = PhraseIndex(r.other_object_cues)
         self._reassertions = PhraseIndex(r.reassertions)
         self._body_context = PhraseIndex(r.funnel_body_context)
+        self._warning_findings = PhraseIndex(r.warning_findings)
+        self._warning_context = PhraseIndex(r.warning_context)
         self._floor_things = PhraseIndex(r.floor_things | r.hardware | r.object_descriptions | r.unclear_objects)
         self._floor_openings = PhraseIndex(r.floor_openings | r.wound_opening | r.strong_exposure | r.visible_exposure)
         self._neuro = [
@@ -278,16 +285,18 @@ class SafetyDetector:
         unclear: List[Evidence] = []
         suppressed: List[Evidence] = []
         floor: List[Evidence] = []
+        warning: List[Evidence] = []
 
         exposed, unclear_mentions = self._exposure_mentions(message)
-        mentions = exposed + self._neuro_mentions(message) + unclear_mentions + self._floor_mentions(message)
+        mentions = exposed + self._neuro_mentions(message) + unclear_mentions
+        mentions += self._floor_mentions(message) + self._warning_mentions(message)
         for mention in mentions:
             reasons = self._context_reasons(message, mention)
             snippet, start, end = message.text(mention.anchors + (mention.trigger,), text)
             evidence = Evidence(mention.category, mention.rule, snippet, start, end, tuple(reasons))
-            if mention.category is FLOOR:
+            if mention.category in (FLOOR, WARNING_SIGN):
                 if not reasons:
-                    floor.append(evidence)
+                    (floor if mention.category is FLOOR else warning).append(evidence)
             elif reasons and mention.category is not NEURO_RED_FLAG and set(reasons) <= self.rules.ask_instead:
                 # "the surgeon saw the plate last week": it may still be there; ask.
                 unclear.append(replace(evidence, category=UNCLEAR_EXPOSURE))
@@ -313,6 +322,7 @@ class SafetyDetector:
             tuple(decisive if category else ()),
             tuple(suppressed),
             tuple(floor),
+            tuple(warning),
             body_context=bool(message.spans(self._body_context)),
         )
 
@@ -425,6 +435,24 @@ class SafetyDetector:
                 mentions.append(_Mention(FLOOR, "thing_and_opening", (anchor,), opening, phrase))
         return mentions
 
+    def _warning_mentions(self, m: _Message) -> List[_Mention]:
+        """A warning-sign finding (a pop, fever, pus, redness) near a surgery or implant word."""
+        context = m.spans(self._warning_context)
+        mentions = []
+        for finding in m.spans(self._warning_findings):
+            near = [
+                c
+                for c in context
+                if m.sentence[c.start] == m.sentence[finding.start]
+                and not _overlaps(c, finding)
+                and _gap(c, finding) <= self.rules.warning_window
+            ]
+            if near:
+                anchor = min(near, key=lambda c: _gap(c, finding))
+                phrase = tuple(m.norms[finding.start : finding.end])
+                mentions.append(_Mention(WARNING_SIGN, "finding_after_surgery", (anchor,), finding, phrase))
+        return mentions
+
     def _finding_between(self, m: _Message, trigger: Span, hardware: Span) -> bool:
         """ "noticed a new swelling over my hardware": a skin finding, then a
         location word, between the seeing phrase and the hardware word."""
@@ -463,7 +491,7 @@ class SafetyDetector:
 
     def _context_reasons(self, m: _Message, mention: _Mention) -> List[str]:
         # Imaging and examination cues scope the seeing phrases, and every floor mention.
-        seeing = mention.category is FLOOR or mention.trigger_phrase in self._imaging_applies_to
+        seeing = mention.category in (FLOOR, WARNING_SIGN) or mention.trigger_phrase in self._imaging_applies_to
         reasons = []
         if self._is_negated(m, mention):
             reasons.append("negated")
@@ -471,12 +499,13 @@ class SafetyDetector:
             reasons.append("hypothetical")
         if self._is_historical(m, mention):
             reasons.append("historical")
+        weak = mention.category in (FLOOR, WARNING_SIGN)
         if self._in_clause(m, mention.trigger, self._preexisting) or (
-            mention.trigger_phrase in self.rules.visible_exposure
+            (weak or mention.trigger_phrase in self.rules.visible_exposure)
             and any(m.sentence[c.start] == m.sentence[mention.trigger.start] for c in m.spans(self._preexisting))
         ):
             reasons.append("preexisting")
-        if self._is_general_question(m, mention):
+        if self._is_general_question(m, mention, strict=not weak):
             reasons.append("general_question")
         if self._cue_before_trigger(m, mention, self._media) or (
             seeing and self._in_clause(m, mention.trigger, self._media)
@@ -508,8 +537,12 @@ class SafetyDetector:
         clause = m.clause[mention.trigger.start]
         return not any(m.clause[c.start] == clause and c.end <= mention.trigger.start for c in m.spans(self._current))
 
-    def _is_general_question(self, m: _Message, mention: _Mention) -> bool:
-        """ "is exposed hardware always infected", "how often do rods come through the skin?" """
+    def _is_general_question(self, m: _Message, mention: _Mention, strict: bool = True) -> bool:
+        """ "is exposed hardware always infected", "how often do rods come through the skin?"
+
+        `strict` (the rules' own mentions): "is the screw supposed to be poking out?" names
+        a definite screw and is a report. The floors' weaker mentions skip that test: "does
+        the wound have to break down first?" is a question about wounds in general."""
         sentence = m.sentence[mention.trigger.start]
         words = m.sentence_words(sentence)
         if any(word in self.rules.personal_words for word in words):
@@ -527,6 +560,8 @@ class SafetyDetector:
         if not is_question:
             return False
         adjective = any(mention.trigger.end == anchor.start for anchor in mention.anchors)  # "exposed hardware"
+        if not strict:
+            return True
         if not adjective and any(0 <= mention.trigger.start - cue.end <= 2 for cue in m.spans(self._present)):
             return False  # "is it bad that a screw is poking out?" is a report
         definite = self.rules.definite_words
@@ -575,7 +610,8 @@ class SafetyDetector:
 
     def _is_negated(self, m: _Message, mention: _Mention) -> bool:
         own = mention.anchors + (mention.trigger,)
-        pseudo = m.spans(self._pseudo)
+        # "no redness" is a pseudo-negation for a screw that is showing, a true one for redness.
+        pseudo = () if mention.category is WARNING_SIGN else m.spans(self._pseudo)
         terminators = self.rules.negation_terminators
         for cue in m.spans(self._negation):
             if any(_overlaps(cue, s) for s in own + tuple(pseudo)):

@@ -18,6 +18,9 @@ Stages, from the most to the least certain (the first that applies decides):
 - `floor`: the message names the implant, the wound or a metal-like thing together
   with an opening, breaking or seeing word, unscoped by any context cue: it may not
   end in out-of-scope, the fallback or an information answer; it gets the question;
+- `warning_floor`: a warning-sign finding (a pop, fever, pus, spreading redness) near a
+  surgery or implant word, unscoped by any context cue, in a message the classifier
+  took for out-of-scope, the fallback or an information answer: the warning-signs reply;
 - `uncertain_answer`: "not sure" is never a "no" to "can you see metal?".
 
 Pure functions over plain values, so every branch is testable without Rasa.
@@ -40,6 +43,7 @@ class Stage(str, Enum):
     CLASSIFIER_WITHOUT_CONTEXT = "classifier_without_context"
     SEMANTIC_NET = "semantic_net"
     FLOOR = "floor"
+    WARNING_FLOOR = "warning_floor"
     UNCERTAIN_ANSWER = "uncertain_answer"
 
 
@@ -52,6 +56,7 @@ class Intents:
     unclear_exposed: str
     unclear_neuro: str
     fallback: str
+    warning: str
     # Intents a floor hit may not end in: out-of-scope, the fallback, information answers.
     floor_replaced: AbstractSet[str]
     # Intents already at warning-sign level or above (the semantic net leaves them).
@@ -69,6 +74,7 @@ class Signals:
     body_context: bool  # the message says something about a body, a wound or a surgery
     near_emergency: str | None  # the emergency intent whose bank the message is close to
     floor: bool
+    warning: bool  # an unscoped warning-sign finding after surgery
     uncertain_answer: bool
 
 
@@ -108,8 +114,11 @@ def decide(signals: Signals, intents: Intents, clarifying_for: Mapping[str, str]
         contradicted = signals.rules_contradict_exposed if near == intents.exposed else signals.rules_contradict_neuro
         if not contradicted:
             return Decision(clarifying_for[near], Stage.SEMANTIC_NET)
-    if signals.floor and (classified is None or classified in intents.floor_replaced):
+    replaceable = classified is None or classified in intents.floor_replaced
+    if signals.floor and replaceable:
         return Decision(intents.unclear_exposed, Stage.FLOOR)
+    if signals.warning and replaceable:
+        return Decision(intents.warning, Stage.WARNING_FLOOR)
     if signals.rules_category is None and signals.uncertain_answer:
         return Decision(intents.fallback, Stage.UNCERTAIN_ANSWER)
     return Decision(None, None)

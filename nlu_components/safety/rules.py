@@ -87,6 +87,9 @@ class SafetyRules:
     floor_window: int
     floor_things: FrozenSet[Phrase]
     floor_openings: FrozenSet[Phrase]
+    warning_window: int
+    warning_findings: FrozenSet[Phrase]
+    warning_context: FrozenSet[Phrase]
     reply_language_min_markers: int
     reply_language_markers: Mapping[str, FrozenSet[str]]
 
@@ -213,6 +216,9 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         floor_window=number("funnel.floor.window"),
         floor_things=phrases("funnel.floor.things"),
         floor_openings=phrases("funnel.floor.openings"),
+        warning_window=number("funnel.warning.window"),
+        warning_findings=phrases("funnel.warning.findings"),
+        warning_context=phrases("funnel.warning.context"),
         reply_language_min_markers=number("reply_languages.min_markers"),
         reply_language_markers={
             str(language): frozenset(w.lower() for w in words) for language, words in markers_raw.items()

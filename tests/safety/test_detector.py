@@ -182,3 +182,28 @@ def test_reports_in_other_peoples_words_and_tenses_are_reports(detector, nlp, te
 def test_what_a_clinician_saw_last_week_gets_the_question_not_silence(detector, nlp) -> None:
     verdict = detector.analyse(nlp.make_doc("the surgeon saw the screw last week"))
     assert verdict.category is UNCLEAR_EXPOSURE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "heard a pop in my back when i bent down, 4 months after my fusion",
+        "i been feeling shivery and hot all day, had back surgery last thursday",
+        "my incision is leaking and the dressing is soaked",
+    ],
+)
+def test_a_warning_sign_after_surgery_is_a_warning_mention(detector, nlp, text: str) -> None:
+    assert detector.analyse(nlp.make_doc(text)).warning
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no redness on my scar at all",  # negated ("no redness" is a true negation here)
+        "is redness normal after back surgery?",  # a general question
+        "the lump over my screw has been the same since my op",  # there since the operation
+        "does the metal pop out all at once?",  # a question about protrusion, not a pop felt
+    ],
+)
+def test_a_negated_general_or_old_finding_is_no_warning_mention(detector, nlp, text: str) -> None:
+    assert not detector.analyse(nlp.make_doc(text)).warning

@@ -15,6 +15,7 @@ INTENTS = Intents(
     unclear_exposed="report_possible_exposed_hardware",
     unclear_neuro="report_possible_neurological_red_flags",
     fallback="nlu_fallback",
+    warning="report_warning_signs",
     floor_replaced=frozenset({"out_of_scope", "nlu_fallback"}) | TOPIC_QUESTION_INTENTS,
     escalating=ESCALATING_INTENTS,
 )
@@ -30,6 +31,7 @@ NOTHING = Signals(
     body_context=False,
     near_emergency=None,
     floor=False,
+    warning=False,
     uncertain_answer=False,
 )
 
@@ -85,3 +87,17 @@ def test_the_floor_leaves_smalltalk_and_warning_signs_alone() -> None:
 
 def test_uncertainty_is_never_a_no() -> None:
     assert run(classified="deny", uncertain_answer=True) == Decision("nlu_fallback", Stage.UNCERTAIN_ANSWER)
+
+
+@pytest.mark.parametrize("classified", ["out_of_scope", "nlu_fallback", "ask_why_screws_loosen"])
+def test_the_warning_floor_turns_a_missed_warning_sign_into_the_warning_reply(classified) -> None:
+    assert run(classified=classified, warning=True) == Decision("report_warning_signs", Stage.WARNING_FLOOR)
+
+
+def test_the_exposure_floor_comes_before_the_warning_floor() -> None:
+    assert run(classified="out_of_scope", warning=True, floor=True).stage is Stage.FLOOR
+
+
+def test_the_warning_floor_leaves_escalated_and_smalltalk_intents() -> None:
+    assert run(classified="report_neurological_red_flags", warning=True, body_context=True).stage is Stage.CLASSIFIER
+    assert run(classified="thank", warning=True).stage is None
