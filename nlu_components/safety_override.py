@@ -18,9 +18,8 @@ at training or load time, never on a user's first message.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any, Dict, List, Mapping
+from typing import Any, Dict, List
 
 import numpy as np
 import spacy
@@ -49,74 +48,12 @@ from nlu_components.pretrained_featurizer import PRETRAINED_ALIAS
 from nlu_components.safety.detector import EXPOSED_HARDWARE, NEURO_RED_FLAG, UNCLEAR_EXPOSURE, SafetyDetector
 from nlu_components.safety.funnel import Intents, Signals, decide
 from nlu_components.safety.rules import DEFAULT_RULES_PATH, SafetyRulesError, read_rules_file
+from nlu_components.safety.semantic_net import SemanticNet
 
 METADATA_KEY = "metadata"
 # Set by the channel layer from the channel's locale (assistant/emergency_numbers.py).
 EMERGENCY_NUMBER_METADATA_KEY = "emergency_number"
 RULES_FILE = "rules.yml"
-BANK_FILE = "emergency_bank.json"
-
-
-class EmergencyBank:
-    """Unit sentence vectors of the training lines of each emergency intent, and the
-    similarity above which a message counts as close to them."""
-
-    def __init__(self, vectors: Dict[str, np.ndarray], thresholds: Dict[str, float]) -> None:
-        self.vectors = vectors
-        self.thresholds = thresholds
-
-    @classmethod
-    def fit(
-        cls,
-        rows: List[tuple[np.ndarray, str]],
-        emergency_intents: List[str],
-        excluded: frozenset[str],
-        false_alarm_budget: float,
-    ) -> "EmergencyBank":
-        """Bank each emergency intent's lines; set its threshold so that at most
-        `false_alarm_budget` of the training lines of other intents (those in
-        `excluded`, the escalating ones, left out) would come close."""
-        vectors = {
-            intent: _unit(np.stack([v for v, i in rows if i == intent]))
-            for intent in emergency_intents
-            if any(i == intent for _, i in rows)
-        }
-        others = [v for v, i in rows if i not in excluded]
-        thresholds = {}
-        if others:
-            others_matrix = _unit(np.stack(others))
-            for intent, bank in vectors.items():
-                closest = (others_matrix @ bank.T).max(axis=1)
-                thresholds[intent] = float(np.quantile(closest, 1.0 - false_alarm_budget))
-        return cls(vectors, thresholds)
-
-    def closest(self, vector: np.ndarray) -> tuple[str | None, float]:
-        """The emergency intent whose bank the vector comes within the threshold of
-        (None if none), and the highest similarity to any bank."""
-        unit = vector / (np.linalg.norm(vector) or 1.0)
-        highest, near, near_similarity = -1.0, None, -1.0
-        for intent, bank in self.vectors.items():
-            similarity = float((bank @ unit).max())
-            highest = max(highest, similarity)
-            if intent in self.thresholds and similarity >= self.thresholds[intent] and similarity > near_similarity:
-                near, near_similarity = intent, similarity
-        return near, highest
-
-    def to_json(self) -> Dict[str, Any]:
-        return {
-            "thresholds": self.thresholds,
-            "vectors": {intent: bank.round(5).tolist() for intent, bank in self.vectors.items()},
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "EmergencyBank":
-        vectors = {intent: np.asarray(bank, np.float32) for intent, bank in data["vectors"].items()}
-        return cls(vectors, {intent: float(t) for intent, t in data["thresholds"].items()})
-
-
-def _unit(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return (matrix / np.where(norms == 0, 1.0, norms)).astype(np.float32)
 
 
 @DefaultV1Recipe.register(
@@ -157,6 +94,9 @@ class SafetyOverrideClassifier(GraphComponent):
             # Share of the training lines of non-escalating intents allowed to come as
             # close to an emergency bank as the semantic net's threshold.
             "semantic_net_false_alarm_budget": 0.01,
+            # The net fires only when most of this many nearest training lines are one
+            # emergency intent's.
+            "semantic_net_neighbours": 3,
         }
 
     def __init__(
@@ -165,13 +105,13 @@ class SafetyOverrideClassifier(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         rules_text: str,
-        bank: EmergencyBank | None = None,
+        semantic_net: SemanticNet | None = None,
     ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
         self._rules_text = rules_text
-        self._bank = bank
+        self._semantic_net = semantic_net
         self._nlp = spacy.blank(config["language"])
         self._detector = self._build_detector(rules_text, config.get("rules_path") or str(DEFAULT_RULES_PATH))
         self._intents = Intents(
@@ -224,12 +164,11 @@ class SafetyOverrideClassifier(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "SafetyOverrideClassifier":
-        """The rules and the emergency bank the model was trained with (validated here)."""
+        """The rules and the semantic net the model was trained with (the rules validated here)."""
         with model_storage.read_from(resource) as directory:
             rules_text = (directory / RULES_FILE).read_text(encoding="utf-8")
-            bank_data = json.loads((directory / BANK_FILE).read_text(encoding="utf-8"))
-        bank = EmergencyBank.from_json(bank_data) if bank_data else None
-        return cls(config, model_storage, resource, rules_text, bank)
+            semantic_net = SemanticNet.load(directory)
+        return cls(config, model_storage, resource, rules_text, semantic_net)
 
     @staticmethod
     def required_packages() -> List[str]:
@@ -240,23 +179,24 @@ class SafetyOverrideClassifier(GraphComponent):
         return None if sentence is None else np.asarray(sentence.features).reshape(-1)
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Store the rules and the emergency bank in the model."""
+        """Store the rules and the semantic net (every training line's sentence vector) in the model."""
         rows = []
         for example in training_data.intent_examples:
             vector = self._sentence_vector(example) if example.get(TEXT) else None
             if vector is not None:
-                rows.append((vector, example.get(INTENT)))
+                rows.append((vector, str(example.get(INTENT))))
         if rows:
-            self._bank = EmergencyBank.fit(
+            self._semantic_net = SemanticNet.fit(
                 rows,
                 [self._config["exposed_intent"], self._config["neuro_intent"]],
-                frozenset(ESCALATING_INTENTS),
+                ESCALATING_INTENTS,
                 self._config["semantic_net_false_alarm_budget"],
+                self._config["semantic_net_neighbours"],
             )
         with self._model_storage.write_to(self._resource) as directory:
             (directory / RULES_FILE).write_text(self._rules_text, encoding="utf-8")
-            bank_json = self._bank.to_json() if self._bank else {}
-            (directory / BANK_FILE).write_text(json.dumps(bank_json), encoding="utf-8")
+            if self._semantic_net is not None:
+                self._semantic_net.save(directory)
         return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -277,8 +217,8 @@ class SafetyOverrideClassifier(GraphComponent):
         classified = message.get(INTENT) or {}
         near, similarity = (None, None)
         vector = self._sentence_vector(message)
-        if self._bank is not None and vector is not None:
-            near, similarity = self._bank.closest(vector)
+        if self._semantic_net is not None and vector is not None:
+            near, similarity = self._semantic_net.near(vector)
         signals = Signals(
             classified=classified.get("name"),
             rules_category=verdict.category.value if verdict.category else None,

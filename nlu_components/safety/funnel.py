@@ -12,9 +12,10 @@ Stages, from the most to the least certain (the first that applies decides):
   when the message says something about a body, a wound or a surgery;
   `classifier_without_context`: with nothing of the kind ("Rod's new album", "screw
   it") the bot asks instead of sounding the alarm;
-- `semantic_net`: the message is close, in the pretrained sentence space, to the
-  training bank of emergency reports and the rules saw no negated, hypothetical or
-  resolved mention: at least the clarifying question;
+- `semantic_net`: most of the message's nearest training lines, in the pretrained
+  sentence space, are emergency reports, close enough (`safety/semantic_net.py`), the
+  rules saw no negated, hypothetical or resolved mention, and the classifier took it
+  for out-of-scope, the fallback or an information answer: the clarifying question;
 - `floor`: the message names the implant, the wound or a metal-like thing together
   with an opening, breaking or seeing word, unscoped by any context cue: it may not
   end in out-of-scope, the fallback or an information answer; it gets the question;
@@ -110,11 +111,11 @@ def decide(signals: Signals, intents: Intents, clarifying_for: Mapping[str, str]
             return Decision(None, Stage.CLASSIFIER)
         return Decision(clarifying_for[classified], Stage.CLASSIFIER_WITHOUT_CONTEXT)
     near = signals.near_emergency
-    if near and classified not in intents.escalating:
+    replaceable = classified is None or classified in intents.floor_replaced
+    if near and replaceable:
         contradicted = signals.rules_contradict_exposed if near == intents.exposed else signals.rules_contradict_neuro
         if not contradicted:
             return Decision(clarifying_for[near], Stage.SEMANTIC_NET)
-    replaceable = classified is None or classified in intents.floor_replaced
     if signals.floor and replaceable:
         return Decision(intents.unclear_exposed, Stage.FLOOR)
     if signals.warning and replaceable:

@@ -14,7 +14,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components.safety.rules import DEFAULT_RULES_PATH, SafetyRulesError
-from nlu_components.safety_override import EmergencyBank, SafetyOverrideClassifier
+from nlu_components.safety.semantic_net import SemanticNet
+from nlu_components.safety_override import SafetyOverrideClassifier
 
 
 def created(storage_dir: Path, **config: Any) -> SafetyOverrideClassifier:
@@ -169,14 +170,17 @@ def with_vector(message: Message, vector: np.ndarray) -> Message:
     return message
 
 
-def test_the_semantic_net_asks_when_a_message_is_close_to_the_emergency_bank(tmp_path) -> None:
+def net(threshold: float) -> SemanticNet:
+    lines = np.array([[1.0, 0.0, 0.0], [0.98, 0.2, 0.0], [0.0, 1.0, 0.0], [0.0, 0.9, 0.1]], np.float32)
+    labels = ["report_exposed_hardware", "report_exposed_hardware", "ask_how_rare", "ask_how_rare"]
+    return SemanticNet(lines / np.linalg.norm(lines, axis=1, keepdims=True), labels, {labels[0]: threshold}, k=3)
+
+
+def test_the_semantic_net_asks_when_a_message_is_close_to_the_emergency_lines(tmp_path) -> None:
     component = created(tmp_path)
-    exposed = np.array([1.0, 0.0, 0.0], np.float32)
-    component._bank = EmergencyBank(
-        {"report_exposed_hardware": exposed.reshape(1, -1)}, {"report_exposed_hardware": 0.9}
-    )
+    component._semantic_net = net(0.9)
     close = run(
-        component, with_vector(classified("a question about my back", "ask_how_rare"), np.array([0.99, 0.1, 0.0]))
+        component, with_vector(classified("a question about my back", "ask_how_rare"), np.array([0.99, 0.1, 0]))
     )
     assert close.get(INTENT)["name"] == "report_possible_exposed_hardware"
     assert close.get("safety")["stage"] == "semantic_net"
@@ -186,25 +190,33 @@ def test_the_semantic_net_asks_when_a_message_is_close_to_the_emergency_bank(tmp
     assert far.get("safety")["stage"] is None
 
 
-def test_the_semantic_net_leaves_a_negated_mention_alone(tmp_path) -> None:
+def test_the_semantic_net_needs_its_threshold_and_leaves_smalltalk_and_negations(tmp_path) -> None:
     component = created(tmp_path)
-    component._bank = EmergencyBank(
-        {"report_exposed_hardware": np.ones((1, 3), np.float32) / np.sqrt(3)}, {"report_exposed_hardware": 0.5}
-    )
-    message = run(component, with_vector(classified("no metal is showing at all", "ask_how_rare"), np.ones(3)))
-    assert message.get(INTENT)["name"] == "ask_how_rare"
+    component._semantic_net = net(0.999)  # the nearest lines are emergencies, but not close enough
+    vector = np.array([0.9, 0.3, 0.0])
+    assert run(component, with_vector(classified("my back", "ask_how_rare"), vector)).get("safety")["stage"] is None
+    component._semantic_net = net(0.5)
+    assert run(component, with_vector(classified("thanks so much", "thank"), vector)).get(INTENT)["name"] == "thank"
+    negated = run(component, with_vector(classified("no metal is showing at all", "ask_how_rare"), vector))
+    assert negated.get(INTENT)["name"] == "ask_how_rare"
 
 
-def test_the_bank_threshold_keeps_other_training_lines_under_the_budget() -> None:
+def test_the_net_threshold_keeps_other_training_lines_under_the_budget() -> None:
     rng = np.random.default_rng(0)
     emergency = [(rng.normal(size=8) + 5, "report_exposed_hardware") for _ in range(20)]
     others = [(rng.normal(size=8), "ask_how_rare") for _ in range(200)]
-    bank = EmergencyBank.fit(
-        emergency + others, ["report_exposed_hardware"], frozenset({"report_exposed_hardware"}), 0.05
-    )
-    near = [bank.closest(v)[0] for v, _ in others]
-    assert sum(n is not None for n in near) <= 0.05 * len(others) + 1
-    assert all(bank.closest(v)[0] == "report_exposed_hardware" for v, _ in emergency)
+    fitted = SemanticNet.fit(emergency + others, ["report_exposed_hardware"], {"report_exposed_hardware"}, 0.05)
+    assert sum(fitted.near(v)[0] is not None for v, _ in others) <= 0.05 * len(others) + 1
+    assert all(fitted.near(v)[0] == "report_exposed_hardware" for v, _ in emergency)
+
+
+def test_the_net_is_stored_without_pickle_and_read_back(tmp_path) -> None:
+    original = net(0.9)
+    original.save(tmp_path)
+    loaded = SemanticNet.load(tmp_path)
+    assert loaded is not None and loaded.labels == original.labels and loaded.thresholds == original.thresholds
+    assert loaded.near(np.array([0.99, 0.1, 0.0]))[0] == "report_exposed_hardware"
+    assert SemanticNet.load(tmp_path / "missing") is None
 
 
 def test_the_model_carries_the_rules_it_was_trained_with(tmp_path) -> None:
