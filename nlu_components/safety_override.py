@@ -227,6 +227,7 @@ class SafetyOverrideClassifier(GraphComponent):
             body_context=verdict.body_context,
             near_emergency=near,
             floor=bool(verdict.floor),
+            floor_object=verdict.floor_object,
             warning=bool(verdict.warning),
             uncertain_answer=detector.is_uncertain_answer(doc),
         )

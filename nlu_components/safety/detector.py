@@ -124,6 +124,11 @@ class SafetyVerdict:
     # The message says something about a body, a wound or a surgery.
     body_context: bool = False
 
+    @property
+    def floor_object(self) -> bool:
+        """A floor mention names a metal-like object, not only the wound or the skin."""
+        return any(e.rule == "object_and_opening" for e in self.floor)
+
     def contradicted(self, *categories: Category) -> bool:
         """Whether a mention of one of `categories` was scoped away (negated, old, ...)."""
         return any(e.category in categories for e in self.suppressed)
@@ -229,6 +234,7 @@ class SafetyDetector:
         self._breakdown = PhraseIndex(r.breakdown_words)
         self._preexisting = PhraseIndex(r.preexisting_cues)
         self._general = PhraseIndex(r.general_cues)
+        self._addressing = PhraseIndex(r.addressing_phrases)
         self._uncertain = PhraseIndex(r.uncertain_answers)
         self._strong = PhraseIndex(r.strong_exposure)
         self._visible = PhraseIndex(r.visible_exposure)
@@ -257,6 +263,7 @@ class SafetyDetector:
         self._warning_findings = PhraseIndex(r.warning_findings)
         self._warning_context = PhraseIndex(r.warning_context)
         self._floor_things = PhraseIndex(r.floor_things | r.hardware | r.object_descriptions | r.unclear_objects)
+        self._floor_objects = frozenset(r.floor_objects | r.hardware | r.object_descriptions)
         self._floor_openings = PhraseIndex(r.floor_openings | r.wound_opening | r.strong_exposure | r.visible_exposure)
         self._neuro = [
             (flag.name, PhraseIndex(flag.body), PhraseIndex(flag.change), PhraseIndex(flag.standalone))
@@ -432,7 +439,11 @@ class SafetyDetector:
             if near:
                 anchor = min(near, key=lambda t: _gap(t, opening))
                 phrase = tuple(m.norms[opening.start : opening.end])
-                mentions.append(_Mention(FLOOR, "thing_and_opening", (anchor,), opening, phrase))
+                objects = [t for t in near if tuple(m.norms[t.start : t.end]) in self._floor_objects]
+                if objects:  # "a tiny bit of metal", not only "the wound"
+                    anchor = min(objects, key=lambda t: _gap(t, opening))
+                rule = "object_and_opening" if objects else "wound_and_opening"
+                mentions.append(_Mention(FLOOR, rule, (anchor,), opening, phrase))
         return mentions
 
     def _warning_mentions(self, m: _Message) -> List[_Mention]:
@@ -544,8 +555,11 @@ class SafetyDetector:
         a definite screw and is a report. The floors' weaker mentions skip that test: "does
         the wound have to break down first?" is a question about wounds in general."""
         sentence = m.sentence[mention.trigger.start]
-        words = m.sentence_words(sentence)
-        if any(word in self.rules.personal_words for word in words):
+        # Personal words inside a way of addressing the assistant do not count: "be honest
+        # with me, is metal coming through the skin something that happens a lot?"
+        framing = {i for span in m.spans(self._addressing) for i in range(span.start, span.end)}
+        personal = self.rules.personal_words
+        if any(m.sentence[i] == sentence and n in personal and i not in framing for i, n in enumerate(m.norms)):
             return False
         if any(m.sentence[cue.start] == sentence for cue in m.spans(self._general)):
             return True
@@ -564,12 +578,29 @@ class SafetyDetector:
             return True
         if not adjective and any(0 <= mention.trigger.start - cue.end <= 2 for cue in m.spans(self._present)):
             return False  # "is it bad that a screw is poking out?" is a report
+        if self._asks_in_general(m, sentence, mention):
+            return True  # "does the metal come through because the skin gets thin?"
         definite = self.rules.definite_words
         for anchor in mention.anchors:
             before = m.norms[max(0, anchor.start - 2) : anchor.start]
             if any(word in definite for word in before):
                 return False
         return True
+
+    def _asks_in_general(self, m: _Message, sentence: int, mention: _Mention) -> bool:
+        """A question opened by a generic auxiliary ("does", "can", "why does", "how do")
+        with the exposure verb in its base form asks how things go, not what is happening:
+        "does the metal come through because the skin gets thin?" (but "is the screw
+        poking out?" and "why is the screw showing?" are reports)."""
+        words = [i for i in range(len(m.norms)) if m.sentence[i] == sentence and m.norms[i] not in ("|", "||", "||?")]
+        opening = [m.norms[i] for i in words[:2]]
+        generic = self.rules.generic_auxiliaries
+        opens_generic = bool(opening) and (
+            opening[0] in generic
+            or (opening[0] in self.rules.question_starts and opening[1:2] and opening[1] in generic)
+        )
+        first = m.norms[mention.trigger.start]
+        return opens_generic and not first.endswith("ing") and m.norms[mention.trigger.start - 1] not in ("is", "are")
 
     def _is_other_object(self, m: _Message, mention: _Mention) -> bool:
         """A drywall screw, a curtain rod, a screw "sticking out of the wall"."""

@@ -18,7 +18,8 @@ Stages, from the most to the least certain (the first that applies decides):
   for out-of-scope, the fallback or an information answer: the clarifying question;
 - `floor`: the message names the implant, the wound or a metal-like thing together
   with an opening, breaking or seeing word, unscoped by any context cue: it may not
-  end in out-of-scope, the fallback or an information answer; it gets the question;
+  end in out-of-scope, the fallback or an information answer; it gets the question
+  (over a warning-signs reply too when the thing is metal-like, not just the wound);
 - `warning_floor`: a warning-sign finding (a pop, fever, pus, spreading redness) near a
   surgery or implant word, unscoped by any context cue, in a message the classifier
   took for out-of-scope, the fallback or an information answer: the warning-signs reply;
@@ -75,6 +76,7 @@ class Signals:
     body_context: bool  # the message says something about a body, a wound or a surgery
     near_emergency: str | None  # the emergency intent whose bank the message is close to
     floor: bool
+    floor_object: bool  # a floor hit names a metal-like object ("a tiny bit of what looks like titanium")
     warning: bool  # an unscoped warning-sign finding after surgery
     uncertain_answer: bool
 
@@ -116,7 +118,7 @@ def decide(signals: Signals, intents: Intents, clarifying_for: Mapping[str, str]
         contradicted = signals.rules_contradict_exposed if near == intents.exposed else signals.rules_contradict_neuro
         if not contradicted:
             return Decision(clarifying_for[near], Stage.SEMANTIC_NET)
-    if signals.floor and replaceable:
+    if signals.floor and (replaceable or (signals.floor_object and classified == intents.warning)):
         return Decision(intents.unclear_exposed, Stage.FLOOR)
     if signals.warning and replaceable:
         return Decision(intents.warning, Stage.WARNING_FLOOR)

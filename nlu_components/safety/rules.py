@@ -54,7 +54,9 @@ class SafetyRules:
     filler_words: FrozenSet[str]
     question_starts: FrozenSet[str]
     definite_words: FrozenSet[str]
+    generic_auxiliaries: FrozenSet[str]
     personal_words: FrozenSet[str]
+    addressing_phrases: FrozenSet[Phrase]
     wound_opening: FrozenSet[Phrase]
     unclear_objects: FrozenSet[Phrase]
     skin_words: FrozenSet[str]
@@ -86,6 +88,7 @@ class SafetyRules:
     funnel_body_context: FrozenSet[Phrase]
     floor_window: int
     floor_things: FrozenSet[Phrase]
+    floor_objects: FrozenSet[Phrase]
     floor_openings: FrozenSet[Phrase]
     warning_window: int
     warning_findings: FrozenSet[Phrase]
@@ -183,7 +186,9 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         filler_words=words("filler"),
         question_starts=words("question_starts"),
         definite_words=words("definite_words"),
+        generic_auxiliaries=words("generic_auxiliaries"),
         personal_words=words("personal_words"),
+        addressing_phrases=phrases("addressing_phrases"),
         wound_opening=phrases("wound_opening"),
         unclear_objects=phrases("unclear_objects"),
         skin_words=frozenset(tokenise("skin wound")),
@@ -215,6 +220,7 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         funnel_body_context=phrases("funnel.body_context"),
         floor_window=number("funnel.floor.window"),
         floor_things=phrases("funnel.floor.things"),
+        floor_objects=phrases("funnel.floor.objects"),
         floor_openings=phrases("funnel.floor.openings"),
         warning_window=number("funnel.warning.window"),
         warning_findings=phrases("funnel.warning.findings"),

@@ -130,8 +130,12 @@ def test_an_old_improving_symptom_is_asked_about_not_called_an_emergency(chat) -
 def test_emergency_number_follows_the_channel_locale(offline_agent, event_loop_for_agent) -> None:
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
+    from assistant.emergency_numbers import EmergencyNumbers
+
     output = CollectingOutputChannel()
-    message = UserMessage(EXPOSED, output, "locale-test", input_channel="rest", metadata={"locale": "en-GB"})
+    # The channel layer turns the locale into the number (assistant/emergency_numbers.py).
+    metadata = EmergencyNumbers.from_file().with_number({"locale": "en-GB"})
+    message = UserMessage(EXPOSED, output, "locale-test", input_channel="rest", metadata=metadata)
     event_loop_for_agent.run_until_complete(offline_agent.handle_message(message))
     assert "Call 999 or go to the nearest emergency department" in output.messages[0]["text"]
 

@@ -31,6 +31,7 @@ NOTHING = Signals(
     body_context=False,
     near_emergency=None,
     floor=False,
+    floor_object=False,
     warning=False,
     uncertain_answer=False,
 )
@@ -80,9 +81,14 @@ def test_the_floor_never_lets_a_hit_end_in_an_answer(classified) -> None:
     assert run(classified=classified, floor=True) == Decision("report_possible_exposed_hardware", Stage.FLOOR)
 
 
-def test_the_floor_leaves_smalltalk_and_warning_signs_alone() -> None:
+def test_the_floor_leaves_smalltalk_and_a_warning_sign_about_the_wound_alone() -> None:
     assert run(classified="report_warning_signs", floor=True).stage is None
     assert run(classified="affirm", floor=True).stage is None
+
+
+def test_a_metal_like_object_in_the_wound_gets_the_question_over_the_warning_reply() -> None:
+    decision = run(classified="report_warning_signs", floor=True, floor_object=True)
+    assert decision == Decision("report_possible_exposed_hardware", Stage.FLOOR)
 
 
 def test_uncertainty_is_never_a_no() -> None:
