@@ -597,10 +597,11 @@ class SafetyDetector:
         generic = self.rules.generic_auxiliaries
         opens_generic = bool(opening) and (
             opening[0] in generic
-            or (opening[0] in self.rules.question_starts and opening[1:2] and opening[1] in generic)
+            or (opening[0] in self.rules.question_starts and len(opening) > 1 and opening[1] in generic)
         )
-        first = m.norms[mention.trigger.start]
-        return opens_generic and not first.endswith("ing") and m.norms[mention.trigger.start - 1] not in ("is", "are")
+        start = mention.trigger.start
+        progressive = m.norms[start].endswith("ing") or (start > 0 and m.norms[start - 1] in ("is", "are"))
+        return opens_generic and not progressive
 
     def _is_other_object(self, m: _Message, mention: _Mention) -> bool:
         """A drywall screw, a curtain rod, a screw "sticking out of the wall"."""

@@ -207,3 +207,21 @@ def test_a_warning_sign_after_surgery_is_a_warning_mention(detector, nlp, text: 
 )
 def test_a_negated_general_or_old_finding_is_no_warning_mention(detector, nlp, text: str) -> None:
     assert not detector.analyse(nlp.make_doc(text)).warning
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "does the metal come through because the skin gets thin?",
+        "how do the rods break through the skin in thin people?",
+        "be honest with me, is metal coming through the skin something that happens a lot?",
+        "could you tell me, for my own understanding, how a screw breaking through the skin is treated?",
+    ],
+)
+def test_general_questions_with_articles_or_addressing_words_are_not_reports(detector, nlp, text: str) -> None:
+    assert detector.analyse(nlp.make_doc(text)).category is None
+
+
+@pytest.mark.parametrize("text", ["is the screw supposed to be poking out?", "why is the screw showing through?"])
+def test_a_question_about_a_definite_screw_now_is_a_report(detector, nlp, text: str) -> None:
+    assert detector.analyse(nlp.make_doc(text)).category is EXPOSED_HARDWARE
