@@ -215,6 +215,15 @@ def _overlaps(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
 
 
+def _near_in_sentence(m: "_Message", spans: Iterable[Span], at: Span, window: int) -> List[Span]:
+    """The spans in `at`'s sentence, not overlapping it, within `window` words of it."""
+    return [
+        s
+        for s in spans
+        if m.sentence[s.start] == m.sentence[at.start] and not _overlaps(s, at) and _gap(s, at) <= window
+    ]
+
+
 class SafetyDetector:
     """Decides whether a message reports a current emergency.
 
@@ -429,13 +438,7 @@ class SafetyDetector:
         things = m.spans(self._floor_things)
         mentions = []
         for opening in m.spans(self._floor_openings):
-            near = [
-                t
-                for t in things
-                if m.sentence[t.start] == m.sentence[opening.start]
-                and not _overlaps(t, opening)
-                and _gap(t, opening) <= self.rules.floor_window
-            ]
+            near = _near_in_sentence(m, things, opening, self.rules.floor_window)
             if near:
                 anchor = min(near, key=lambda t: _gap(t, opening))
                 phrase = tuple(m.norms[opening.start : opening.end])
@@ -451,13 +454,7 @@ class SafetyDetector:
         context = m.spans(self._warning_context)
         mentions = []
         for finding in m.spans(self._warning_findings):
-            near = [
-                c
-                for c in context
-                if m.sentence[c.start] == m.sentence[finding.start]
-                and not _overlaps(c, finding)
-                and _gap(c, finding) <= self.rules.warning_window
-            ]
+            near = _near_in_sentence(m, context, finding, self.rules.warning_window)
             if near:
                 anchor = min(near, key=lambda c: _gap(c, finding))
                 phrase = tuple(m.norms[finding.start : finding.end])
