@@ -103,3 +103,15 @@ def safety_scores(labels: Sequence[str], predicted: Sequence[str]) -> Dict[str, 
 def misses(labels: Sequence[str], predicted: Sequence[str], texts: Sequence[str]) -> List[Dict[str, str]]:
     """Every message whose predicted intent is not its label (for reports of regression sets only)."""
     return [{"label": g, "got": p, "text": t} for g, p, t in zip(labels, predicted, texts, strict=True) if g != p]
+
+
+def stage_counts(labels: List[str], predictions: Sequence[Tuple[str, str | None]]) -> Dict[str, Dict[str, int]]:
+    """{stage: {"caught": emergency reports it raised, "raised_falsely": other messages it raised}}."""
+    raised = EMERGENCY_INTENTS | CLARIFYING_QUESTION_INTENTS
+    caught: Counter = Counter()
+    false: Counter = Counter()
+    for label, (intent, stage) in zip(labels, predictions, strict=True):
+        if intent not in raised:
+            continue
+        (caught if label in SAFETY_LABEL_INTENTS else false)[stage or "classifier"] += 1
+    return {stage: {"caught": caught[stage], "raised_falsely": false[stage]} for stage in sorted(caught | false)}

@@ -16,12 +16,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
 from typing import Any, Dict, List, Tuple
 
 from contract import (
-    CLARIFYING_QUESTION_INTENTS,
-    EMERGENCY_INTENTS,
     EXPOSED_HARDWARE_INTENT,
     NEURO_RED_FLAG_INTENT,
     POSSIBLE_EXPOSED_HARDWARE_INTENT,
@@ -31,7 +28,7 @@ from contract import (
 from evaluation.models import latest_model
 from evaluation.paths import RESULTS
 from evaluation.predict import intents, load_agent, parse_all
-from evaluation.scoring import safety_scores
+from evaluation.scoring import safety_scores, stage_counts
 from evaluation.sets import readable_safety_examples
 
 DETECTOR_TO_INTENT = {
@@ -66,18 +63,6 @@ def predict_with_model(texts: List[str]) -> List[Prediction]:
     return list(zip(intents(parses), stages, strict=True))
 
 
-def by_stage(labels: List[str], predictions: List[Prediction]) -> Dict[str, Dict[str, int]]:
-    """{stage: {"caught": emergency reports it raised, "raised_falsely": other messages it raised}}."""
-    raised = EMERGENCY_INTENTS | CLARIFYING_QUESTION_INTENTS
-    caught: Counter = Counter()
-    false: Counter = Counter()
-    for label, (intent, stage) in zip(labels, predictions, strict=True):
-        if intent not in raised:
-            continue
-        (caught if label in SAFETY_LABEL_INTENTS else false)[stage or "classifier"] += 1
-    return {stage: {"caught": caught[stage], "raised_falsely": false[stage]} for stage in sorted(caught | false)}
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--detector-only", action="store_true", help="score the rules without the trained model")
@@ -106,7 +91,7 @@ def main() -> int:
         if m.label not in SAFETY_LABEL_INTENTS and p in SAFETY_LABEL_INTENTS.values()
     ]
     report["misses"], report["false_alarm_messages"] = missed, alarms
-    report["by_stage"] = by_stage([m.label for m in everything], predictions)
+    report["by_stage"] = stage_counts([m.label for m in everything], predictions)
 
     out = RESULTS / "safety"
     out.mkdir(parents=True, exist_ok=True)

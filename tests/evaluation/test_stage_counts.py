@@ -1,8 +1,8 @@
-"""The safety report's per-stage table."""
+"""The per-stage table of the safety report and of sealed safety scoring."""
 
 from __future__ import annotations
 
-from scripts.safety_report import by_stage
+from evaluation.scoring import stage_counts
 
 
 def test_each_stage_counts_what_it_caught_and_what_it_raised_falsely() -> None:
@@ -15,7 +15,7 @@ def test_each_stage_counts_what_it_caught_and_what_it_raised_falsely() -> None:
         ("ask_how_rare", None),
         ("report_exposed_hardware", "rules"),
     ]
-    assert by_stage(labels, predictions) == {
+    assert stage_counts(labels, predictions) == {
         "classifier": {"caught": 1, "raised_falsely": 0},
         "floor": {"caught": 0, "raised_falsely": 1},
         "rules": {"caught": 1, "raised_falsely": 1},
