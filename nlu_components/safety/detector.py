@@ -406,7 +406,10 @@ class SafetyDetector:
                 near = [h for h in hardware if h.end <= trigger.start]
             if near:
                 anchor = min(near, key=lambda h: _gap(h, trigger))
-                skin_intact = any(_gap(s, trigger) <= INTACT_WINDOW or _gap(s, anchor) <= INTACT_WINDOW for s in intact)
+                opened = any(m.sentence[o.start] == m.sentence[trigger.start] for o in m.spans(self._opening))
+                skin_intact = not opened and any(
+                    _gap(s, trigger) <= INTACT_WINDOW or _gap(s, anchor) <= INTACT_WINDOW for s in intact
+                )
                 if kind in ("visible", "surface") and skin_intact:
                     unclear.append(_Mention(UNCLEAR_EXPOSURE, "intact_skin", (anchor,), trigger, phrase))
                 else:
@@ -508,10 +511,7 @@ class SafetyDetector:
         if self._is_historical(m, mention):
             reasons.append("historical")
         weak = mention.category in (FLOOR, WARNING_SIGN)
-        if self._in_clause(m, mention.trigger, self._preexisting) or (
-            (weak or mention.trigger_phrase in self.rules.visible_exposure)
-            and any(m.sentence[c.start] == m.sentence[mention.trigger.start] for c in m.spans(self._preexisting))
-        ):
+        if self._is_preexisting(m, mention, weak):
             reasons.append("preexisting")
         if self._is_general_question(m, mention, strict=not weak):
             reasons.append("general_question")
@@ -656,6 +656,24 @@ class SafetyDetector:
                 return True
         return False
 
+    def _is_preexisting(self, m: _Message, mention: _Mention, weak: bool) -> bool:
+        """ "i can feel the rod, it's been like that since the op": there all along.
+        A current cue between the mention and the cue keeps it a report: "i can see the
+        metal now, it's been like that 2 days"."""
+        current = m.spans(self._current)
+        sentence = m.sentence[mention.trigger.start]
+        clause = m.clause[mention.trigger.start]
+        for cue in m.spans(self._preexisting):
+            if m.sentence[cue.start] != sentence:
+                continue
+            if m.clause[cue.start] != clause and not (weak or mention.trigger_phrase in self.rules.visible_exposure):
+                continue
+            first, last = sorted((mention.trigger.start, cue.start))
+            if any(first <= c.start < last for c in current):
+                continue
+            return True
+        return False
+
     def _is_hypothetical(self, m: _Message, mention: _Mention) -> bool:
         """A cue before the mention, unless "now"/"today" comes between them:
         "i thought it was a pimple and now i can see the screw" is a report."""
@@ -669,7 +687,8 @@ class SafetyDetector:
                 continue
             if any(_overlaps(cue, h) for h in hedges):
                 continue
-            if not any(cue.end <= c.start and c.end <= mention.trigger.start for c in current):
+            cancelling = [c for c in current if tuple(m.norms[c.start : c.end]) not in self.rules.hypothetical_kept_by]
+            if not any(cue.end <= c.start and c.end <= mention.trigger.start for c in cancelling):
                 return True
         return False
 

@@ -67,6 +67,7 @@ class SafetyRules:
     negation_terminators: FrozenSet[str]
     pseudo_negations: FrozenSet[Phrase]
     hypothetical_cues: FrozenSet[Phrase]
+    hypothetical_kept_by: FrozenSet[Phrase]
     past_markers: FrozenSet[Phrase]
     resolution_cues: FrozenSet[Phrase]
     future_markers: FrozenSet[str]
@@ -199,6 +200,7 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         negation_terminators=words("context.negation.terminators"),
         pseudo_negations=phrases("context.negation.pseudo"),
         hypothetical_cues=phrases("context.hypothetical.cues"),
+        hypothetical_kept_by=phrases("context.hypothetical.kept_by"),
         past_markers=phrases("context.historical.past"),
         resolution_cues=phrases("context.historical.resolution"),
         future_markers=words("context.historical.future_markers"),
