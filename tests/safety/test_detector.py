@@ -225,3 +225,22 @@ def test_general_questions_with_articles_or_addressing_words_are_not_reports(det
 @pytest.mark.parametrize("text", ["is the screw supposed to be poking out?", "why is the screw showing through?"])
 def test_a_question_about_a_definite_screw_now_is_a_report(detector, nlp, text: str) -> None:
     assert detector.analyse(nlp.make_doc(text)).category is EXPOSED_HARDWARE
+
+
+def test_a_current_cue_keeps_a_report_that_has_been_there_for_days(detector, nlp) -> None:
+    text = "i can c the metal rod thru my skin now its been like that 2 days"
+    assert detector.analyse(nlp.make_doc(text)).category is EXPOSED_HARDWARE
+    old = "i can feel the rod under my skin, its been like that since the op"
+    assert detector.analyse(nlp.make_doc(old)).category is not EXPOSED_HARDWARE
+
+
+def test_an_opening_in_the_sentence_overrides_the_intact_skin_reading(detector, nlp) -> None:
+    text = "I can feel AND see the rod now, the skin over it broke open."
+    assert detector.analyse(nlp.make_doc(text)).category is EXPOSED_HARDWARE
+
+
+def test_a_hypothesis_stays_a_hypothesis_when_it_says_started(detector, nlp) -> None:
+    text = "What would it look like if my rod started coming out?"
+    assert detector.analyse(nlp.make_doc(text)).category is None
+    report = "i thought it was a pimple and now i can see the screw"
+    assert detector.analyse(nlp.make_doc(report)).category is EXPOSED_HARDWARE
