@@ -18,6 +18,7 @@ at training or load time, never on a user's first message.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -169,6 +170,16 @@ class SafetyOverrideClassifier(GraphComponent):
             rules_text = (directory / RULES_FILE).read_text(encoding="utf-8")
             semantic_net = SemanticNet.load(directory)
         return cls(config, model_storage, resource, rules_text, semantic_net)
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
+        """The rules file's content: editing `rules.yml` retrains this component, so a model
+        never carries older rules from Rasa's training cache."""
+        path = Path(config["rules_path"]) if config.get("rules_path") else DEFAULT_RULES_PATH
+        try:
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return None  # create() then fails with the file's name
 
     @staticmethod
     def required_packages() -> List[str]:

@@ -245,3 +245,12 @@ def test_a_spanish_message_gets_the_reply_language_entity(component) -> None:
     message = run(component, classified("se me está saliendo un tornillo por la piel", "greet"))
     assert message.get(INTENT)["name"] == "report_exposed_hardware"
     assert {"entity": "reply_language", "value": "es"}.items() <= message.get(ENTITIES)[0].items()
+
+
+def test_editing_the_rules_file_changes_the_training_fingerprint(tmp_path) -> None:
+    rules = tmp_path / "rules.yml"
+    rules.write_text(DEFAULT_RULES_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    config = {**SafetyOverrideClassifier.get_default_config(), "rules_path": str(rules)}
+    before = SafetyOverrideClassifier.fingerprint_addon(config)
+    rules.write_text(rules.read_text(encoding="utf-8") + "\n# a clinician's edit\n", encoding="utf-8")
+    assert SafetyOverrideClassifier.fingerprint_addon(config) != before
