@@ -3,9 +3,10 @@
 Runs last in the pipeline. A recall-first funnel (`safety/funnel.py`) decides:
 the rules first (a current report of exposed hardware or a neurological red flag
 becomes the emergency intent with confidence 1.0, whatever the classifier said),
-then the classifier's own emergencies, then a semantic net (closeness to the
-training bank of emergency reports in the pretrained sentence space), then a
-floor for messages that name the implant or wound with an opening or seeing word.
+then the classifier's own emergencies, then a semantic net (the nearest training
+lines in the pretrained sentence space), then a floor for messages that name the
+implant or wound with an opening or seeing word, and a warning floor for warning
+signs the classifier missed.
 The classifier's result stays in `safety.classifier_intent`, the stage that
 decided in `safety.stage`, and the ranking is untouched, so staff analytics can
 see both.
@@ -232,7 +233,7 @@ class SafetyOverrideClassifier(GraphComponent):
             near, similarity = self._semantic_net.near(vector)
         signals = Signals(
             classified=classified.get("name"),
-            rules_category=verdict.category.value if verdict.category else None,
+            rules_category=verdict.category,
             rules_contradict_exposed=verdict.contradicted(EXPOSED_HARDWARE, UNCLEAR_EXPOSURE),
             rules_contradict_neuro=verdict.contradicted(NEURO_RED_FLAG),
             body_context=verdict.body_context,

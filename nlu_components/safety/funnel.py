@@ -10,8 +10,8 @@ Stages, from the most to the least certain (the first that applies decides):
   it, a poking-out with no hardware word): the bot asks;
 - `classifier`: a classifier emergency the rules neither saw nor contradicted stands
   when the message says something about a body, a wound or a surgery;
-  `classifier_without_context`: with nothing of the kind ("Rod's new album", "screw
-  it") the bot asks instead of sounding the alarm;
+  `classifier_without_context`: with nothing of the kind ("Rod Stewart's band",
+  "screw it") the bot asks instead of sounding the alarm;
 - `semantic_net`: most of the message's nearest training lines, in the pretrained
   sentence space, are emergency reports, close enough (`safety/semantic_net.py`), the
   rules saw no negated, hypothetical or resolved mention, and the classifier took it
@@ -33,6 +33,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 from typing import AbstractSet, Mapping
+
+from nlu_components.safety.detector import Category
 
 
 class Stage(str, Enum):
@@ -70,7 +72,7 @@ class Signals:
     """What the earlier layers said about one message."""
 
     classified: str | None
-    rules_category: str | None  # "exposed_hardware", "neuro_red_flag", "unclear_exposure" or None
+    rules_category: Category | None
     rules_contradict_exposed: bool  # a negated / hypothetical / old exposure mention
     rules_contradict_neuro: bool  # a negated / old neurological mention
     body_context: bool  # the message says something about a body, a wound or a surgery
@@ -98,18 +100,18 @@ def decide(signals: Signals, intents: Intents, clarifying_for: Mapping[str, str]
         clarifying_for: {emergency intent: its clarifying-question intent}.
     """
     classified = signals.classified
-    if signals.rules_category == "exposed_hardware":
+    if signals.rules_category == Category.EXPOSED_HARDWARE:
         return Decision(intents.exposed, Stage.RULES)
-    if signals.rules_category == "neuro_red_flag":
+    if signals.rules_category == Category.NEURO_RED_FLAG:
         return Decision(intents.neuro, Stage.RULES)
     if classified == intents.exposed and signals.rules_contradict_exposed:
         return Decision(intents.unclear_exposed, Stage.RULES_CONTEXT)
-    if signals.rules_category == "unclear_exposure" and classified != intents.exposed:
+    if signals.rules_category == Category.UNCLEAR_EXPOSURE and classified != intents.exposed:
         return Decision(intents.unclear_exposed, Stage.RULES_UNCLEAR)
     if classified == intents.neuro and signals.rules_contradict_neuro:
         return Decision(intents.unclear_neuro, Stage.RULES_CONTEXT)
     if classified is not None and classified in clarifying_for:
-        if signals.body_context or signals.rules_category == "unclear_exposure":
+        if signals.body_context or signals.rules_category == Category.UNCLEAR_EXPOSURE:
             return Decision(None, Stage.CLASSIFIER)
         return Decision(clarifying_for[classified], Stage.CLASSIFIER_WITHOUT_CONTEXT)
     near = signals.near_emergency

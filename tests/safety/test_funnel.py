@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from contract import ESCALATING_INTENTS, TOPIC_QUESTION_INTENTS
+from nlu_components.safety.detector import Category
 from nlu_components.safety.funnel import Decision, Intents, Signals, Stage, decide
 
 INTENTS = Intents(
@@ -43,14 +44,14 @@ def run(**changes) -> Decision:
 
 @pytest.mark.parametrize("classified", ["greet", "ask_how_rare", "out_of_scope", "report_warning_signs", None])
 def test_a_rules_emergency_wins_over_any_classification(classified) -> None:
-    assert run(classified=classified, rules_category="exposed_hardware") == Decision(
+    assert run(classified=classified, rules_category=Category.EXPOSED_HARDWARE) == Decision(
         "report_exposed_hardware", Stage.RULES
     )
-    assert run(classified=classified, rules_category="neuro_red_flag").intent == "report_neurological_red_flags"
+    assert run(classified=classified, rules_category=Category.NEURO_RED_FLAG).intent == "report_neurological_red_flags"
 
 
 def test_a_rules_emergency_wins_over_every_later_stage() -> None:
-    decision = run(rules_category="exposed_hardware", floor=True, near_emergency="report_exposed_hardware")
+    decision = run(rules_category=Category.EXPOSED_HARDWARE, floor=True, near_emergency="report_exposed_hardware")
     assert decision.stage is Stage.RULES
 
 
