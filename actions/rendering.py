@@ -23,18 +23,15 @@ class RenderedAnswer:
     buttons: List[Dict[str, str]]
 
 
-def source_line(topic: Topic, locale: Locale | None = None) -> str:
-    """'Source: Publisher, "Title" (url); ... Reviewed 2026-11-25 by editorial team.' (in the topic's language)"""
-    label = locale.source_label if locale else "Source"
+def source_line(topic: Topic, locale: Locale) -> str:
+    """'Source: Publisher, "Title" (url); ... Reviewed 2026-11-25 by editorial team.', in `locale`'s words."""
     cited = "; ".join(f'{s.publisher}, "{s.title}" ({s.url})' for s in topic.sources)
     written = topic.review.reviewed_on.isoformat()
     if topic.review.status == "approved":
-        note = locale.reviewed_note if locale else "Reviewed {reviewed_on} by {reviewed_by}."
-        review = note.format(reviewed_on=written, reviewed_by=topic.review.reviewed_by)
+        review = locale.reviewed_note.format(reviewed_on=written, reviewed_by=topic.review.reviewed_by)
     else:
-        note = locale.draft_note if locale else "Draft v{version}, written {written}, awaiting clinical review."
-        review = note.format(version=topic.version, written=written)
-    return f"{label}: {cited}. {review}"
+        review = locale.draft_note.format(version=topic.version, written=written)
+    return f"{locale.source_label}: {cited}. {review}"
 
 
 def topic_button(topic: Topic, long_title: bool = False) -> Dict[str, str]:
