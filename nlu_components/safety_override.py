@@ -140,10 +140,6 @@ class SafetyOverrideClassifier(GraphComponent):
             raise SafetyRulesError(f"{source}: expected a mapping at the top level")
         return SafetyDetector.from_mapping(self._nlp.make_doc, raw, source)
 
-    @property
-    def detector(self) -> SafetyDetector:
-        return self._detector
-
     @classmethod
     def create(
         cls,

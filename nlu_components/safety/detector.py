@@ -680,14 +680,14 @@ class SafetyDetector:
         if not self._cue_before_trigger(m, mention, self._hypothetical):
             return False
         hedges = m.spans(self._hedges)
-        current = m.spans(self._current)
+        kept_by = self.rules.hypothetical_kept_by
+        cancelling = [c for c in m.spans(self._current) if tuple(m.norms[c.start : c.end]) not in kept_by]
         clause = m.clause[mention.trigger.start]
         for cue in m.spans(self._hypothetical):
             if m.clause[cue.start] != clause or cue.start >= mention.trigger.start:
                 continue
             if any(_overlaps(cue, h) for h in hedges):
                 continue
-            cancelling = [c for c in current if tuple(m.norms[c.start : c.end]) not in self.rules.hypothetical_kept_by]
             if not any(cue.end <= c.start and c.end <= mention.trigger.start for c in cancelling):
                 return True
         return False

@@ -34,6 +34,8 @@ class SemanticNet:
         self.labels = labels
         self.thresholds = thresholds
         self.k = k
+        # Rows of the emergency intents' lines, found once rather than on every message.
+        self._emergency_rows = np.array([i for i, label in enumerate(labels) if label in thresholds], dtype=int)
 
     @classmethod
     def fit(
@@ -62,8 +64,7 @@ class SemanticNet:
         similarities = self.vectors @ unit
         nearest = np.argsort(-similarities)[: self.k]
         votes = Counter(self.labels[i] for i in nearest)
-        emergency = [i for i, label in enumerate(self.labels) if label in self.thresholds]
-        highest = float(similarities[emergency].max()) if emergency else -1.0
+        highest = float(similarities[self._emergency_rows].max()) if self._emergency_rows.size else -1.0
         for intent, count in votes.most_common(1):
             if intent in self.thresholds and count * 2 > len(nearest):
                 best = max(float(similarities[i]) for i in nearest if self.labels[i] == intent)
