@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 SENTENCE_END = "||"
 QUESTION_END = "||?"
 CLAUSE_END = "|"
+BOUNDARY_MARKERS = (SENTENCE_END, QUESTION_END, CLAUSE_END)
 
 
 @dataclass(frozen=True)

@@ -43,12 +43,14 @@ class SafetyRules:
     strong_exposure: FrozenSet[Phrase]
     visible_exposure: FrozenSet[Phrase]
     intact_skin: FrozenSet[Phrase]
+    intact_skin_window: int
+    surface_preposition_gap: int
+    surface_breakdown_gap: int
     skin_findings: FrozenSet[Phrase]
     finding_locations: FrozenSet[Phrase]
     surface_prepositions: FrozenSet[Phrase]
     surfaces: FrozenSet[Phrase]
     breakdown_words: FrozenSet[Phrase]
-    preexisting_cues: FrozenSet[Phrase]
     general_cues: FrozenSet[Phrase]
     uncertain_answers: FrozenSet[Phrase]
     filler_words: FrozenSet[str]
@@ -62,28 +64,11 @@ class SafetyRules:
     skin_words: FrozenSet[str]
     clause_breaks: FrozenSet[Phrase]
     hedges: FrozenSet[Phrase]
-    negation_window: int
     negation_cues: FrozenSet[Phrase]
-    negation_terminators: FrozenSet[str]
-    pseudo_negations: FrozenSet[Phrase]
-    hypothetical_cues: FrozenSet[Phrase]
-    hypothetical_kept_by: FrozenSet[Phrase]
-    past_markers: FrozenSet[Phrase]
-    resolution_cues: FrozenSet[Phrase]
-    future_markers: FrozenSet[str]
     present_markers: FrozenSet[Phrase]
-    body_context: FrozenSet[str]
     current_cues: FrozenSet[Phrase]
-    media_cues: FrozenSet[Phrase]
-    other_people_cues: FrozenSet[Phrase]
-    imaging_cues: FrozenSet[Phrase]
-    imaging_applies_to: FrozenSet[Phrase]
-    examined_cues: FrozenSet[Phrase]
-    examined_applies_to: FrozenSet[Phrase]
-    ask_instead: FrozenSet[str]
     reassertions: FrozenSet[Phrase]
-    other_object_window: int
-    other_object_cues: FrozenSet[Phrase]
+    reassert_after: FrozenSet[str]
     neuro_window: int
     neuro_flags: Tuple[NeuroFlagRules, ...]
     funnel_body_context: FrozenSet[Phrase]
@@ -145,6 +130,13 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
     def words(path: str) -> FrozenSet[str]:
         return frozenset(word for phrase in phrases(path) for word in phrase)
 
+    def names(path: str) -> FrozenSet[str]:
+        """Names of context reasons, as written (not normalised like phrases)."""
+        values = get(path)
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+            raise SafetyRulesError(f"{source}: '{path}' must be a non-empty list of names")
+        return frozenset(values)
+
     def number(path: str) -> int:
         value = get(path)
         if not isinstance(value, int) or value < 1:
@@ -176,12 +168,14 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         strong_exposure=phrases("exposure_phrases.strong"),
         visible_exposure=phrases("exposure_phrases.visible"),
         intact_skin=phrases("intact_skin"),
+        intact_skin_window=number("intact_skin_window"),
+        surface_preposition_gap=number("surface_exposure.preposition_gap"),
+        surface_breakdown_gap=number("surface_exposure.breakdown_gap"),
         skin_findings=phrases("finding_at_hardware.findings"),
         finding_locations=phrases("finding_at_hardware.locations"),
         surface_prepositions=phrases("surface_exposure.prepositions"),
         surfaces=phrases("surface_exposure.surfaces"),
         breakdown_words=phrases("surface_exposure.breakdown"),
-        preexisting_cues=phrases("context.preexisting.cues"),
         general_cues=phrases("general_cues"),
         uncertain_answers=phrases("uncertain_answers"),
         filler_words=words("filler"),
@@ -195,28 +189,11 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         skin_words=frozenset(tokenise("skin wound")),
         clause_breaks=phrases("clause_breaks"),
         hedges=phrases("hedges"),
-        negation_window=number("context.negation.window"),
-        negation_cues=phrases("context.negation.cues"),
-        negation_terminators=words("context.negation.terminators"),
-        pseudo_negations=phrases("context.negation.pseudo"),
-        hypothetical_cues=phrases("context.hypothetical.cues"),
-        hypothetical_kept_by=phrases("context.hypothetical.kept_by"),
-        past_markers=phrases("context.historical.past"),
-        resolution_cues=phrases("context.historical.resolution"),
-        future_markers=words("context.historical.future_markers"),
-        present_markers=phrases("context.historical.present_markers"),
-        body_context=words("context.other_objects.body_context"),
-        current_cues=phrases("context.historical.current"),
-        media_cues=phrases("context.media.cues"),
-        other_people_cues=phrases("context.other_people.cues"),
-        imaging_cues=phrases("context.imaging.cues"),
-        imaging_applies_to=phrases("context.imaging.applies_to"),
-        examined_cues=phrases("context.examined.cues"),
-        examined_applies_to=phrases("context.examined.applies_to"),
-        ask_instead=words("context.ask_instead"),
+        negation_cues=phrases("context.shared.negation"),
+        present_markers=phrases("context.shared.present_markers"),
+        current_cues=phrases("context.shared.current"),
         reassertions=phrases("reassertions"),
-        other_object_window=number("context.other_objects.window"),
-        other_object_cues=phrases("context.other_objects.cues"),
+        reassert_after=names("reassert_after"),
         neuro_window=number("neurological_red_flags.window"),
         neuro_flags=tuple(neuro_flags),
         funnel_body_context=phrases("funnel.body_context"),

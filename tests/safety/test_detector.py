@@ -120,7 +120,9 @@ def test_suppressed_mentions_say_why(detector: SafetyDetector, nlp: Language) ->
 def test_an_unquoted_yes_or_no_in_the_rules_file_is_refused(nlp: Language, tmp_path: Path) -> None:
     rules = (Path(__file__).resolve().parents[2] / "nlu_components" / "safety" / "rules.yml").read_text()
     broken = tmp_path / "rules.yml"
-    broken.write_text(rules.replace('cues: ["no", not', "cues: [no, not"))
+    unquoted = rules.replace("negation: &negation ['no', not", "negation: &negation [no, not")
+    assert unquoted != rules, "the test no longer finds the negation list it edits"
+    broken.write_text(unquoted)
     with pytest.raises(SafetyRulesError, match="quote it"):
         SafetyDetector.from_file(nlp.make_doc, broken)
 

@@ -1,0 +1,167 @@
+"""Find the mentions in a message, before any context: exposed hardware, unclear
+exposure, neurological red flags, and the funnel's floor and warning mentions.
+
+A mention is an anchor (a hardware or body word) and a trigger (an exposure or
+change phrase) close together; `context.py` then decides whether the message
+says it is happening now.
+"""
+
+from __future__ import annotations
+
+from typing import List, Tuple
+
+from nlu_components.safety.rules import SafetyRules
+from nlu_components.safety.text_spans import Category, Mention, Message, PhraseIndex, Span, gap
+
+
+class MentionFinder:
+    """Every mention the rules' phrase lists find in a message."""
+
+    def __init__(self, rules: SafetyRules) -> None:
+        r = rules
+        self.rules = rules
+        self._hardware = PhraseIndex(r.hardware | r.object_descriptions)
+        self._object_descriptions = PhraseIndex(r.object_descriptions)
+        self._prepositions = PhraseIndex(r.surface_prepositions)
+        self._surfaces = PhraseIndex(r.surfaces)
+        self._breakdown = PhraseIndex(r.breakdown_words)
+        self._strong = PhraseIndex(r.strong_exposure)
+        self._visible = PhraseIndex(r.visible_exposure)
+        self._intact = PhraseIndex(r.intact_skin)
+        self._findings = PhraseIndex(r.skin_findings)
+        self._finding_locations = PhraseIndex(r.finding_locations)
+        self._opening = PhraseIndex(r.wound_opening)
+        self._unclear_objects = PhraseIndex(r.unclear_objects)
+        self._warning_findings = PhraseIndex(r.warning_findings)
+        self._warning_context = PhraseIndex(r.warning_context)
+        self._floor_things = PhraseIndex(r.floor_things | r.hardware | r.object_descriptions | r.unclear_objects)
+        self._floor_objects = frozenset(r.floor_objects | r.hardware | r.object_descriptions)
+        self._floor_openings = PhraseIndex(r.floor_openings | r.wound_opening | r.strong_exposure | r.visible_exposure)
+        self._neuro = [
+            (flag.name, PhraseIndex(flag.body), PhraseIndex(flag.change), PhraseIndex(flag.standalone))
+            for flag in r.neuro_flags
+        ]
+
+    def find(self, m: Message) -> List[Mention]:
+        exposed, unclear = self._exposure_mentions(m)
+        return exposed + self._neuro_mentions(m) + unclear + self._floor_mentions(m) + self._warning_mentions(m)
+
+    def _surface_phrases(self, m: Message) -> List[Span]:
+        """ "out of his skin", "thru the wound": a preposition, a few words, a surface."""
+        surfaces = m.spans(self._surfaces)
+        spans = []
+        for prep in m.spans(self._prepositions):
+            for surface in surfaces:
+                if 0 <= surface.start - prep.end <= self.rules.surface_preposition_gap and m.same_clause(surface, prep):
+                    spans.append(Span(prep.start, surface.end))
+        # "the skin over it is gone"
+        for surface in surfaces:
+            for broken in m.spans(self._breakdown):
+                if 0 <= broken.start - surface.end <= self.rules.surface_breakdown_gap and m.same_clause(
+                    surface, broken
+                ):
+                    spans.append(broken)
+        return spans
+
+    def _exposure_mentions(self, m: Message) -> Tuple[List[Mention], List[Mention]]:
+        hardware = m.spans(self._hardware)
+        unclear_objects = m.spans(self._unclear_objects)
+        intact = m.spans(self._intact)
+        exposed: List[Mention] = []
+        unclear: List[Mention] = []
+        triggers = (
+            [("strong", s) for s in m.spans(self._strong)]
+            + [("surface", s) for s in self._surface_phrases(m)]
+            + [("visible", s) for s in m.spans(self._visible)]
+        )
+        m.triggers = [trigger for _, trigger in triggers]
+        for kind, trigger in triggers:
+            phrase = m.phrase(trigger)
+            near = [h for h in hardware if m.same_sentence(h, trigger) and gap(h, trigger) <= self.rules.window]
+            if kind == "visible":
+                near = [h for h in near if not self._finding_between(m, trigger, h)]
+            if not near and kind != "visible":
+                # "do rods ever come out? my dad's is coming out": the hardware
+                # word may sit in an earlier sentence.
+                near = [h for h in hardware if h.end <= trigger.start]
+            if near:
+                anchor = min(near, key=lambda h: gap(h, trigger))
+                opened = any(m.same_sentence(o, trigger) for o in m.spans(self._opening))
+                window = self.rules.intact_skin_window
+                skin_intact = not opened and any(gap(s, trigger) <= window or gap(s, anchor) <= window for s in intact)
+                if kind in ("visible", "surface") and skin_intact:
+                    unclear.append(Mention(Category.UNCLEAR_EXPOSURE, "intact_skin", (anchor,), trigger, phrase))
+                else:
+                    exposed.append(Mention(Category.EXPOSED_HARDWARE, kind, (anchor,), trigger, phrase))
+                continue
+            objects = [
+                o for o in unclear_objects if m.same_sentence(o, trigger) and gap(o, trigger) <= self.rules.window
+            ]
+            if objects or kind in ("surface", "strong"):
+                unclear.append(
+                    Mention(Category.UNCLEAR_EXPOSURE, "no_hardware_word", tuple(objects[:1]), trigger, phrase)
+                )
+        object_descriptions = m.spans(self._object_descriptions)
+        for opening in m.spans(self._opening):
+            phrase = m.phrase(opening)
+            for anchor in [h for h in hardware + unclear_objects if m.same_sentence(h, opening)]:
+                if anchor in object_descriptions:
+                    # "the incision opened and there's something shiny in it"
+                    exposed.append(Mention(Category.EXPOSED_HARDWARE, "wound_opened", (anchor,), opening, phrase))
+                else:
+                    unclear.append(Mention(Category.UNCLEAR_EXPOSURE, "wound_opened", (anchor,), opening, phrase))
+        return exposed, unclear
+
+    def _floor_mentions(self, m: Message) -> List[Mention]:
+        """A thing (implant, wound, "something shiny") and an opening or seeing word
+        in one sentence: the mentions the funnel's floor is made of."""
+        things = m.spans(self._floor_things)
+        mentions = []
+        for opening in m.spans(self._floor_openings):
+            near = m.near_in_sentence(things, opening, self.rules.floor_window)
+            if near:
+                anchor = min(near, key=lambda t: gap(t, opening))
+                objects = [t for t in near if m.phrase(t) in self._floor_objects]
+                if objects:  # "a tiny bit of metal", not only "the wound"
+                    anchor = min(objects, key=lambda t: gap(t, opening))
+                rule = "object_and_opening" if objects else "wound_and_opening"
+                mentions.append(Mention(Category.FLOOR, rule, (anchor,), opening, m.phrase(opening)))
+        return mentions
+
+    def _warning_mentions(self, m: Message) -> List[Mention]:
+        """A warning-sign finding (a pop, fever, pus, redness) near a surgery or implant word."""
+        context = m.spans(self._warning_context)
+        mentions = []
+        for finding in m.spans(self._warning_findings):
+            near = m.near_in_sentence(context, finding, self.rules.warning_window)
+            if near:
+                anchor = min(near, key=lambda c: gap(c, finding))
+                mentions.append(
+                    Mention(Category.WARNING_SIGN, "finding_after_surgery", (anchor,), finding, m.phrase(finding))
+                )
+        return mentions
+
+    def _finding_between(self, m: Message, trigger: Span, hardware: Span) -> bool:
+        """ "noticed a new swelling over my hardware": a skin finding, then a
+        location word, between the seeing phrase and the hardware word."""
+        if hardware.start < trigger.end:
+            return False
+        findings = [f for f in m.spans(self._findings) if trigger.end <= f.start and f.end <= hardware.start]
+        return any(
+            f.end <= place.start and place.end <= hardware.start
+            for f in findings
+            for place in m.spans(self._finding_locations)
+        )
+
+    def _neuro_mentions(self, m: Message) -> List[Mention]:
+        mentions: List[Mention] = []
+        for name, body_index, change_index, standalone_index in self._neuro:
+            for span in m.spans(standalone_index):
+                mentions.append(Mention(Category.NEURO_RED_FLAG, name, (), span, m.phrase(span)))
+            bodies = m.spans(body_index)
+            for change in m.spans(change_index):
+                near = m.near_in_sentence(bodies, change, self.rules.neuro_window)
+                if near:
+                    anchor = min(near, key=lambda b: gap(b, change))
+                    mentions.append(Mention(Category.NEURO_RED_FLAG, name, (anchor,), change, m.phrase(change)))
+        return mentions

@@ -1,0 +1,82 @@
+"""Is the sentence around a mention a question about hardware in general?
+
+"how often do rods come through the skin?" asks how things go; "is it normal that
+the screw is poking out?" is a report. Not a ConText modifier (it reads the
+whole sentence's form, not a cue's scope), so it has its own module; its word
+lists are in `rules.yml` (general_cues, question_starts, definite_words,
+generic_auxiliaries, personal_words, addressing_phrases).
+"""
+
+from __future__ import annotations
+
+from nlu_components.safety.normalise import BOUNDARY_MARKERS
+from nlu_components.safety.rules import SafetyRules
+from nlu_components.safety.text_spans import Mention, Message, PhraseIndex
+
+GENERAL_QUESTION = "general_question"
+
+
+class QuestionForm:
+    def __init__(self, rules: SafetyRules) -> None:
+        self.rules = rules
+        self._general = PhraseIndex(rules.general_cues)
+        self._addressing = PhraseIndex(rules.addressing_phrases)
+        self._current = PhraseIndex(rules.current_cues)
+        self._present = PhraseIndex(rules.present_markers)
+
+    def is_general_question(self, m: Message, mention: Mention, strict: bool = True) -> bool:
+        """ "is exposed hardware always infected", "how often do rods come through the skin?"
+
+        `strict` (the rules' own mentions): "is the screw supposed to be poking out?" names
+        a definite screw and is a report. The floors' weaker mentions skip that test: "does
+        the wound have to break down first?" is a question about wounds in general."""
+        sentence = m.sentence[mention.trigger.start]
+        # Personal words inside a way of addressing the assistant do not count: "be honest
+        # with me, is metal coming through the skin something that happens a lot?"
+        framing = {i for span in m.spans(self._addressing) for i in range(span.start, span.end)}
+        personal = self.rules.personal_words
+        if any(m.sentence[i] == sentence and n in personal and i not in framing for i, n in enumerate(m.norms)):
+            return False
+        if any(m.sentence[cue.start] == sentence for cue in m.spans(self._general)):
+            return True
+        if any(m.same_clause(cue, mention.trigger) for cue in m.spans(self._current)):
+            return False  # "...and now there's something metal in it??"
+        if not self._is_question(m, sentence):
+            return False
+        if not strict:
+            return True
+        adjective = any(mention.trigger.end == anchor.start for anchor in mention.anchors)  # "exposed hardware"
+        if not adjective and any(0 <= mention.trigger.start - cue.end <= 2 for cue in m.spans(self._present)):
+            return False  # "is it bad that a screw is poking out?" is a report
+        if self._asks_in_general(m, sentence, mention):
+            return True  # "does the metal come through because the skin gets thin?"
+        definite = self.rules.definite_words
+        for anchor in mention.anchors:
+            if any(word in definite for word in m.norms[max(0, anchor.start - 2) : anchor.start]):
+                return False
+        return True
+
+    def _is_question(self, m: Message, sentence: int) -> bool:
+        """A question mark, or a clause that opens with a question word."""
+        if sentence in m.questions:
+            return True
+        return any(
+            m.norms[i] in self.rules.question_starts
+            and (i == 0 or m.clause[i - 1] != m.clause[i] or m.norms[i - 1] in BOUNDARY_MARKERS)
+            for i in m.sentence_indices(sentence)
+        )
+
+    def _asks_in_general(self, m: Message, sentence: int, mention: Mention) -> bool:
+        """A question opened by a generic auxiliary ("does", "can", "why does", "how do")
+        with the exposure verb in its base form asks how things go, not what is happening:
+        "does the metal come through because the skin gets thin?" (but "is the screw
+        poking out?" and "why is the screw showing?" are reports)."""
+        opening = [m.norms[i] for i in m.sentence_indices(sentence) if m.norms[i] not in BOUNDARY_MARKERS][:2]
+        generic = self.rules.generic_auxiliaries
+        opens_generic = bool(opening) and (
+            opening[0] in generic
+            or (opening[0] in self.rules.question_starts and len(opening) > 1 and opening[1] in generic)
+        )
+        start = mention.trigger.start
+        progressive = m.norms[start].endswith("ing") or (start > 0 and m.norms[start - 1] in ("is", "are"))
+        return opens_generic and not progressive
