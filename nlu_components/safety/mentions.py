@@ -28,6 +28,7 @@ class MentionFinder:
         self._strong = PhraseIndex(r.strong_exposure)
         self._visible = PhraseIndex(r.visible_exposure)
         self._intact = PhraseIndex(r.intact_skin)
+        self._negation = PhraseIndex(r.negation_cues)
         self._findings = PhraseIndex(r.skin_findings)
         self._finding_locations = PhraseIndex(r.finding_locations)
         self._opening = PhraseIndex(r.wound_opening)
@@ -66,7 +67,9 @@ class MentionFinder:
     def _exposure_mentions(self, m: Message) -> Tuple[List[Mention], List[Mention]]:
         hardware = m.spans(self._hardware)
         unclear_objects = m.spans(self._unclear_objects)
-        intact = m.spans(self._intact)
+        # "it's not under the skin anymore" says the skin is not intact.
+        negations = m.spans(self._negation)
+        intact = [s for s in m.spans(self._intact) if not any(0 <= s.start - n.end <= 1 for n in negations)]
         exposed: List[Mention] = []
         unclear: List[Mention] = []
         triggers = (

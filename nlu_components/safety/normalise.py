@@ -112,6 +112,9 @@ class Normaliser:
                 if "\n" in token.text:
                     words.append(NormalisedWord(SENTENCE_END, token.idx, end))
                 continue
+            if token.text in {"¿", "¡"}:  # opens a Spanish question or exclamation: a new sentence
+                words.append(NormalisedWord(SENTENCE_END, token.idx, end))
+                continue
             if token.text.strip(".!?") == "" and token.text not in {"...", "…"}:
                 marker = QUESTION_END if "?" in token.text else SENTENCE_END
                 words.append(NormalisedWord(marker, token.idx, end))

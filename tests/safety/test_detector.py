@@ -246,3 +246,81 @@ def test_a_hypothesis_stays_a_hypothesis_when_it_says_started(detector, nlp) -> 
     assert detector.analyse(nlp.make_doc(text)).category is None
     report = "i thought it was a pimple and now i can see the screw"
     assert detector.analyse(nlp.make_doc(report)).category is EXPOSED_HARDWARE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "se me ve el tornillo, la herida se abrió anoche",
+        "a mi papá le sobresale una varilla de la espalda",
+        "la placa quedó al aire, se me reventó la piel",
+        "la enfermera dice que se observa un tornillo en la herida",
+        "mi herida no cierra y en el fondo se ve la barra",
+    ],
+)
+def test_spanish_reports_of_exposed_metal_are_emergencies(detector, nlp, text: str) -> None:
+    assert detector.analyse(nlp.make_doc(text)).category is EXPOSED_HARDWARE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me cuesta tragar desde la operación del cuello",
+        "no siento nada entre las piernas desde esta mañana",
+        "se me cae el pie al caminar desde ayer",
+    ],
+)
+def test_spanish_neurological_red_flags_are_emergencies(detector, nlp, text: str) -> None:
+    assert detector.analyse(nlp.make_doc(text)).category is NEURO_RED_FLAG
+
+
+def test_skin_that_is_no_longer_over_the_screw_is_not_intact(detector, nlp) -> None:
+    verdict = detector.analyse(nlp.make_doc("i can see the rod. it is not under the skin now, it is out"))
+    assert verdict.category is EXPOSED_HARDWARE
+
+
+def test_been_like_that_since_a_recent_day_is_current_not_preexisting(detector, nlp) -> None:
+    current = detector.analyse(nlp.make_doc("i can see the screw in my scar, it has been like that since monday"))
+    assert current.category is EXPOSED_HARDWARE
+    old = detector.analyse(nlp.make_doc("i can feel the rod under my skin, it has been like that for years"))
+    assert old.category is not EXPOSED_HARDWARE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the ct shows the screw sticking out past the bone",
+        "on my x-ray one screw is poking out of the vertebra a little",
+    ],
+)
+def test_a_scan_finding_with_no_word_for_the_skin_is_not_exposure(detector, nlp, text: str) -> None:
+    assert not detector.analyse(nlp.make_doc(text)).is_emergency
+
+
+def test_a_scan_finding_with_the_skin_broken_is_still_exposure(detector, nlp) -> None:
+    verdict = detector.analyse(
+        nlp.make_doc("the x-ray showed it backing out and now the screw is poking through my skin")
+    )
+    assert verdict.category is EXPOSED_HARDWARE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my nose piercing bar is coming out through the skin",
+        "my brother's rod came through his skin in 2018 - it was taken out and he has healed",
+        "zero metal showing and zero redness, just asking about swimming",
+        "my worst fear is a screw poking out of my back one day",
+        "we did a case study at school on exposed rods after fusion",
+        "¿con qué frecuencia se salen las varillas por la piel?",
+        "a mi hijo se le salió la barra por la piel hace años, lo operaron y sanó",
+    ],
+)
+def test_other_metal_old_resolved_feared_and_general_exposure_is_no_emergency(detector, nlp, text: str) -> None:
+    assert not detector.analyse(nlp.make_doc(text)).is_emergency
+
+
+def test_an_opening_spanish_question_mark_starts_a_new_sentence(detector, nlp) -> None:
+    """The personal words before it do not make the question that follows personal."""
+    verdict = detector.analyse(nlp.make_doc("mi papá tiene varillas, ¿es común que se salgan por la piel?"))
+    assert not verdict.is_emergency
