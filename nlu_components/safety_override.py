@@ -237,7 +237,7 @@ class SafetyOverrideClassifier(GraphComponent):
             floor=bool(verdict.floor),
             floor_object=verdict.floor_object,
             warning=bool(verdict.warning),
-            uncertain_answer=detector.is_uncertain_answer(doc),
+            uncertain_answer=verdict.uncertain_answer,
         )
         decision = decide(signals, self._intents, self._clarifying_for)
         safety = verdict.as_dict()

@@ -81,6 +81,8 @@ class SafetyVerdict:
     warning: Tuple[Evidence, ...] = field(default=())
     # The message says something about a body, a wound or a surgery.
     body_context: bool = False
+    # The message is nothing but uncertainty ("not sure", "idk"): never a "no".
+    uncertain_answer: bool = False
 
     @property
     def floor_object(self) -> bool:
@@ -103,6 +105,7 @@ class SafetyVerdict:
             "floor": [e.as_dict() for e in self.floor],
             "warning": [e.as_dict() for e in self.warning],
             "body_context": self.body_context,
+            "uncertain_answer": self.uncertain_answer,
         }
 
 
@@ -199,11 +202,16 @@ class SafetyDetector:
             tuple(floor),
             tuple(warning),
             body_context=bool(message.spans(self._body_context)),
+            uncertain_answer=self._only_uncertainty([n for n in message.norms if n not in BOUNDARY_MARKERS]),
         )
 
     def is_uncertain_answer(self, doc: Doc) -> bool:
         """ "not sure", "idk", "hmm maybe": nothing but uncertainty (never a "no")."""
-        norms = [w.norm for w in self.normaliser.doc_words(doc) if w.norm not in BOUNDARY_MARKERS]
+        return self._only_uncertainty(
+            [w.norm for w in self.normaliser.doc_words(doc) if w.norm not in BOUNDARY_MARKERS]
+        )
+
+    def _only_uncertainty(self, norms: List[str]) -> bool:
         spans = self._uncertain.find(norms)
         if not spans:
             return False

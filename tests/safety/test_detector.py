@@ -324,3 +324,13 @@ def test_an_opening_spanish_question_mark_starts_a_new_sentence(detector, nlp) -
     """The personal words before it do not make the question that follows personal."""
     verdict = detector.analyse(nlp.make_doc("mi papá tiene varillas, ¿es común que se salgan por la piel?"))
     assert not verdict.is_emergency
+
+
+def test_asking_what_a_finding_means_is_not_a_report(detector, nlp) -> None:
+    verdict = detector.analyse(nlp.make_doc("does feeling a rod under the skin mean it's coming through?"))
+    assert not verdict.is_emergency
+
+
+@pytest.mark.parametrize(("text", "uncertain"), [("umm not sure", True), ("no", False), ("idk maybe", True)])
+def test_the_verdict_says_whether_the_message_is_only_uncertainty(detector, nlp, text: str, uncertain: bool) -> None:
+    assert detector.analyse(nlp.make_doc(text)).uncertain_answer is uncertain
