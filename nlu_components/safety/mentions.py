@@ -28,6 +28,7 @@ class MentionFinder:
         self._strong = PhraseIndex(r.strong_exposure)
         self._visible = PhraseIndex(r.visible_exposure)
         self._intact = PhraseIndex(r.intact_skin)
+        self._closed = PhraseIndex(r.closed_skin)
         self._negation = PhraseIndex(r.negation_cues)
         self._findings = PhraseIndex(r.skin_findings)
         self._finding_locations = PhraseIndex(r.finding_locations)
@@ -70,6 +71,7 @@ class MentionFinder:
         # "it's not under the skin anymore" says the skin is not intact.
         negations = m.spans(self._negation)
         intact = [s for s in m.spans(self._intact) if not any(0 <= s.start - n.end <= 1 for n in negations)]
+        closed = [s for s in m.spans(self._closed) if not any(0 <= s.start - n.end <= 1 for n in negations)]
         exposed: List[Mention] = []
         unclear: List[Mention] = []
         triggers = (
@@ -91,8 +93,9 @@ class MentionFinder:
                 anchor = min(near, key=lambda h: gap(h, trigger))
                 opened = any(m.same_sentence(o, trigger) for o in m.spans(self._opening))
                 window = self.rules.intact_skin_window
-                skin_intact = not opened and any(gap(s, trigger) <= window or gap(s, anchor) <= window for s in intact)
-                if kind in ("visible", "surface") and skin_intact:
+                near_closed = any(gap(s, trigger) <= window or gap(s, anchor) <= window for s in closed)
+                near_intact = any(gap(s, trigger) <= window or gap(s, anchor) <= window for s in intact)
+                if not opened and (near_closed or (kind in ("visible", "surface") and near_intact)):
                     unclear.append(Mention(Category.UNCLEAR_EXPOSURE, "intact_skin", (anchor,), trigger, phrase))
                 else:
                     exposed.append(Mention(Category.EXPOSED_HARDWARE, kind, (anchor,), trigger, phrase))

@@ -44,6 +44,7 @@ class SafetyRules:
     visible_exposure: FrozenSet[Phrase]
     intact_skin: FrozenSet[Phrase]
     intact_skin_window: int
+    closed_skin: FrozenSet[Phrase]
     surface_preposition_gap: int
     surface_breakdown_gap: int
     skin_findings: FrozenSet[Phrase]
@@ -169,6 +170,7 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         visible_exposure=phrases("exposure_phrases.visible"),
         intact_skin=phrases("intact_skin"),
         intact_skin_window=number("intact_skin_window"),
+        closed_skin=phrases("closed_skin"),
         surface_preposition_gap=number("surface_exposure.preposition_gap"),
         surface_breakdown_gap=number("surface_exposure.breakdown_gap"),
         skin_findings=phrases("finding_at_hardware.findings"),

@@ -334,3 +334,10 @@ def test_asking_what_a_finding_means_is_not_a_report(detector, nlp) -> None:
 @pytest.mark.parametrize(("text", "uncertain"), [("umm not sure", True), ("no", False), ("idk maybe", True)])
 def test_the_verdict_says_whether_the_message_is_only_uncertainty(detector, nlp, text: str, uncertain: bool) -> None:
     assert detector.analyse(nlp.make_doc(text)).uncertain_answer is uncertain
+
+
+def test_skin_said_to_be_closed_makes_even_a_strong_phrase_unclear(detector, nlp) -> None:
+    verdict = detector.analyse(
+        nlp.make_doc("the skin over my screw feels like it is wearing through but it is still closed")
+    )
+    assert verdict.category is UNCLEAR_EXPOSURE
