@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 from evaluation.models import latest_model
+from evaluation.overlap import training_duplicates, training_texts
 from evaluation.paths import RESULTS, ROOT
 from evaluation.runs import score_examples
-from evaluation.sets import SetStatus, load_registry, read_examples, record_first_run
+from evaluation.sets import SetKind, SetStatus, load_registry, read_examples, record_first_run
 from evaluation.training import load_config, train, with_seed, without_component
 
 
@@ -61,6 +62,9 @@ def main() -> int:
         sys.exit("error: commit your changes first; first-run figures are recorded against a commit")
     commit = git("rev-parse", "HEAD")
     examples = read_examples(evaluation_set)
+    # Lines that are also training lines ("thanks") say nothing about generalisation: left out.
+    duplicates = training_duplicates(examples, training_texts()) if evaluation_set.kind is not SetKind.SAFETY else []
+    examples = [e for e in examples if e not in duplicates]
 
     runs: List[Dict[str, Any]] = []
     if not args.seeds:
@@ -92,6 +96,7 @@ def main() -> int:
         "date": dt.date.today().isoformat(),
         "commit": commit,
         "messages": len(examples),
+        "left_out_as_training_lines": len(duplicates),
         "runs": [{k: v for k, v in run.items() if k != "predictions"} for run in runs],
     }
     record_first_run(args.set_name, record)
