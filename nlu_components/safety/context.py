@@ -94,6 +94,7 @@ class Modifier:
     pseudo: Tuple[PhraseIndex, ...] = ()
     categories: FrozenSet[Category] | None = None  # None: every category
     triggers: FrozenSet[Phrase] | None = None  # or a mention whose trigger is one of these
+    except_triggers: FrozenSet[Phrase] = frozenset()  # never a mention whose trigger is one of these
     cancelled_by: Tuple[Cancel, ...] = ()
     requires: Tuple[Requirement, ...] = ()
     absent: Tuple[Tuple[PhraseIndex, Scope], ...] = ()  # applies only when these are not in scope
@@ -102,6 +103,8 @@ class Modifier:
     ignore_cues_inside_mention: bool = False
 
     def applies_to(self, mention: Mention) -> bool:
+        if mention.trigger_phrase in self.except_triggers:
+            return False
         if self.categories is None and self.triggers is None:
             return True
         return (self.categories is not None and mention.category in self.categories) or (
@@ -242,7 +245,7 @@ def _modifier(entry: Any, position: int, tokenise: Tokenise, source: str) -> Mod
     known = {
         "name", "cues", "direction", "scope", "target", "window", "terminators", "pseudo",
         "categories", "triggers", "cancelled_by", "requires", "absent", "outcome",
-        "ignore_cues_inside_mention",
+        "ignore_cues_inside_mention", "except_triggers",
     }  # fmt: skip
     unknown = set(entry) - known
     if unknown:
@@ -303,6 +306,9 @@ def _modifier(entry: Any, position: int, tokenise: Tokenise, source: str) -> Mod
         pseudo=tuple(index(p, "pseudo") for p in pseudo_lists),
         categories=categories,
         triggers=phrases(entry["triggers"], "triggers") if "triggers" in entry else None,
+        except_triggers=phrases(entry["except_triggers"], "except_triggers")
+        if "except_triggers" in entry
+        else frozenset(),
         cancelled_by=tuple(
             Cancel(
                 cues=index(c["cues"], "cancelled_by.cues"),

@@ -145,3 +145,9 @@ def test_a_malformed_modifier_is_refused_with_its_name_and_key(
 def test_the_rules_file_names_every_modifier_in_its_data(detector: Any) -> None:
     names = {modifier.name for modifier in detector.scoper.modifiers}
     assert {"negated", "hypothetical", "historical", "imaging", "other_object"} <= names
+
+
+def test_except_triggers_keep_a_modifier_off_those_phrases(normaliser: Normaliser) -> None:
+    modal = {"name": "hypothetical", "cues": ["can"], "direction": "forward", "scope": "clause", "window": 0}
+    assert scope(normaliser, [modal], "the screw can show", "screw", "show") == ["hypothetical"]
+    assert scope(normaliser, [dict(modal, except_triggers=["show"])], "the screw can show", "screw", "show") == []

@@ -341,3 +341,19 @@ def test_skin_said_to_be_closed_makes_even_a_strong_phrase_unclear(detector, nlp
         nlp.make_doc("the skin over my screw feels like it is wearing through but it is still closed")
     )
     assert verdict.category is UNCLEAR_EXPOSURE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can exposed hardware be treated with dressings alone?",
+        "in thin people screws can poke through the skin?",
+        "what is the usual fix when the rod comes through the skin?",
+    ],
+)
+def test_a_modal_or_when_before_the_exposure_speaks_of_what_can_happen(detector, nlp, text: str) -> None:
+    assert not detector.analyse(nlp.make_doc(text)).is_emergency
+
+
+def test_a_modal_before_a_seeing_verb_is_still_a_report(detector, nlp) -> None:
+    assert detector.analyse(nlp.make_doc("i can see the screw in my scar")).category is EXPOSED_HARDWARE
