@@ -8,6 +8,9 @@ Stages, from the most to the least certain (the first that applies decides):
   negated, hypothetical, old or resolved: the bot asks rather than guess;
 - `rules_unclear`: the rules found a possible exposure (an opening with something in
   it, a poking-out with no hardware word): the bot asks;
+- `classifier_on_a_warning`: the classifier says exposed metal, but all the rules found is a
+  warning-sign finding ("a click in my back and a new pain"), no metal-like thing and no
+  opening: the bot asks "can you see metal?" (a no gets the warning-signs reply);
 - `classifier`: a classifier emergency the rules neither saw nor contradicted stands
   when the message says something about a body, a wound or a surgery;
   `classifier_without_context`: with nothing of the kind ("Rod Stewart's band",
@@ -43,6 +46,7 @@ class Stage(str, Enum):
     RULES = "rules"
     RULES_CONTEXT = "rules_context"
     RULES_UNCLEAR = "rules_unclear"
+    CLASSIFIER_ON_A_WARNING = "classifier_on_a_warning"
     CLASSIFIER = "classifier"
     CLASSIFIER_WITHOUT_CONTEXT = "classifier_without_context"
     SEMANTIC_NET = "semantic_net"
@@ -110,6 +114,8 @@ def decide(signals: Signals, intents: Intents, clarifying_for: Mapping[str, str]
         return Decision(intents.unclear_exposed, Stage.RULES_UNCLEAR)
     if classified == intents.neuro and signals.rules_contradict_neuro:
         return Decision(intents.unclear_neuro, Stage.RULES_CONTEXT)
+    if classified == intents.exposed and signals.rules_category is None and signals.warning and not signals.floor:
+        return Decision(intents.unclear_exposed, Stage.CLASSIFIER_ON_A_WARNING)
     if classified is not None and classified in clarifying_for:
         if signals.body_context or signals.rules_category == Category.UNCLEAR_EXPOSURE:
             return Decision(None, Stage.CLASSIFIER)

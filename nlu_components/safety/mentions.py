@@ -83,8 +83,8 @@ class MentionFinder:
         for kind, trigger in triggers:
             phrase = m.phrase(trigger)
             near = [h for h in hardware if m.same_sentence(h, trigger) and gap(h, trigger) <= self.rules.window]
-            if kind == "visible":
-                near = [h for h in near if not self._finding_between(m, trigger, h)]
+            # "noticed a new swelling over my hardware", "me salió un bulto encima de los tornillos"
+            near = [h for h in near if not self._finding_between(m, trigger, h)]
             if not near and kind != "visible":
                 # "do rods ever come out? my dad's is coming out": the hardware
                 # word may sit in an earlier sentence.
@@ -93,7 +93,8 @@ class MentionFinder:
                 anchor = min(near, key=lambda h: gap(h, trigger))
                 opened = any(m.same_sentence(o, trigger) for o in m.spans(self._opening))
                 window = self.rules.intact_skin_window
-                near_closed = any(gap(s, trigger) <= window or gap(s, anchor) <= window for s in closed)
+                reach = self.rules.closed_skin_window
+                near_closed = any(gap(s, trigger) <= reach or gap(s, anchor) <= reach for s in closed)
                 near_intact = any(gap(s, trigger) <= window or gap(s, anchor) <= window for s in intact)
                 if not opened and (near_closed or (kind in ("visible", "surface") and near_intact)):
                     unclear.append(Mention(Category.UNCLEAR_EXPOSURE, "intact_skin", (anchor,), trigger, phrase))
@@ -152,9 +153,14 @@ class MentionFinder:
         location word, between the seeing phrase and the hardware word."""
         if hardware.start < trigger.end:
             return False
-        findings = [f for f in m.spans(self._findings) if trigger.end <= f.start and f.end <= hardware.start]
+        # The finding may also come just before the phrase: "a tiny hole in my scar over the screws".
+        findings = [
+            f
+            for f in m.spans(self._findings)
+            if f.end <= hardware.start and (trigger.end <= f.start or 0 <= trigger.start - f.end <= 1)
+        ]
         return any(
-            f.end <= place.start and place.end <= hardware.start
+            f.end <= place.start and trigger.end <= place.start and place.end <= hardware.start
             for f in findings
             for place in m.spans(self._finding_locations)
         )

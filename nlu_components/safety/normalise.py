@@ -121,6 +121,8 @@ class Normaliser:
                 continue
             if token.text in {"-", "‐"} and not token.whitespace_ and token.i > 0 and not doc[token.i - 1].whitespace_:
                 continue  # a hyphen inside a word ("x-ray", "re-opened") joins, it does not end a clause
+            if token.text in {"'", '"', "‘", "’", "“", "”", "`"}:
+                continue  # quotes mark a phrase ("what 'exposed hardware' means"), not a clause
             if token.is_punct or token.text in {"...", "…", "--"}:
                 words.append(NormalisedWord(CLAUSE_END, token.idx, end))
                 continue

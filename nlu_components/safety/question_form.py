@@ -63,6 +63,8 @@ class QuestionForm:
         return any(
             m.norms[i] in self.rules.question_starts
             and (i == 0 or m.clause[i - 1] != m.clause[i] or m.norms[i - 1] in BOUNDARY_MARKERS)
+            # "can not walk" opens a statement, not a question
+            and not (i + 1 < len(m.norms) and m.norms[i + 1] == "not")
             for i in m.sentence_indices(sentence)
         )
 

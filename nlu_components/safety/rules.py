@@ -45,6 +45,7 @@ class SafetyRules:
     intact_skin: FrozenSet[Phrase]
     intact_skin_window: int
     closed_skin: FrozenSet[Phrase]
+    closed_skin_window: int
     surface_preposition_gap: int
     surface_breakdown_gap: int
     skin_findings: FrozenSet[Phrase]
@@ -171,6 +172,7 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         intact_skin=phrases("intact_skin"),
         intact_skin_window=number("intact_skin_window"),
         closed_skin=phrases("closed_skin"),
+        closed_skin_window=number("closed_skin_window"),
         surface_preposition_gap=number("surface_exposure.preposition_gap"),
         surface_breakdown_gap=number("surface_exposure.breakdown_gap"),
         skin_findings=phrases("finding_at_hardware.findings"),

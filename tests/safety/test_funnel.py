@@ -108,3 +108,12 @@ def test_the_exposure_floor_comes_before_the_warning_floor() -> None:
 def test_the_warning_floor_leaves_escalated_and_smalltalk_intents() -> None:
     assert run(classified="report_neurological_red_flags", warning=True, body_context=True).stage is Stage.CLASSIFIER
     assert run(classified="thank", warning=True).stage is None
+
+
+def test_a_classifier_exposure_on_a_warning_finding_alone_gets_the_question() -> None:
+    signals = replace(NOTHING, classified="report_exposed_hardware", body_context=True, warning=True)
+    assert decide(signals, INTENTS, CLARIFYING) == Decision(
+        "report_possible_exposed_hardware", Stage.CLASSIFIER_ON_A_WARNING
+    )
+    with_a_thing = replace(signals, floor=True, floor_object=True)
+    assert decide(with_a_thing, INTENTS, CLARIFYING).stage is Stage.CLASSIFIER
