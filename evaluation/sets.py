@@ -149,3 +149,10 @@ def record_first_run(name: str, record: Dict[str, Any], path: Path = REGISTRY) -
 def readable_safety_examples(path: Path = REGISTRY) -> Dict[str, List[Example]]:
     """Every readable (not sealed) safety set's messages, by set name."""
     return {s.name: s.examples() for s in readable(safety_sets(path))}
+
+
+def regression_safety_examples(path: Path = REGISTRY) -> Dict[str, List[Example]]:
+    """The regression safety sets' messages, by set name: what `make test` gates on. A first-run
+    set is a measure (its figures are in the register), never a gate: gating on it would force
+    tuning on it."""
+    return {s.name: s.examples() for s in safety_sets(path) if s.status is SetStatus.REGRESSION}

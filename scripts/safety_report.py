@@ -1,4 +1,4 @@
-"""Safety report: recall, false-alarm rate and every miss on the readable safety sets.
+"""Safety report: recall, false-alarm rate and every miss on the regression safety sets.
 
     python -m scripts.safety_report                 # the trained model (DIET + safety rules)
     python -m scripts.safety_report --detector-only # the rules alone, no model needed
@@ -29,7 +29,7 @@ from evaluation.models import latest_model
 from evaluation.paths import RESULTS
 from evaluation.predict import intents, load_agent, parse_all
 from evaluation.scoring import safety_scores, stage_counts
-from evaluation.sets import readable_safety_examples
+from evaluation.sets import regression_safety_examples
 
 DETECTOR_TO_INTENT = {
     "exposed_hardware": EXPOSED_HARDWARE_INTENT,
@@ -67,7 +67,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--detector-only", action="store_true", help="score the rules without the trained model")
     args = parser.parse_args()
-    sets = readable_safety_examples()
+    sets = regression_safety_examples()
     everything = [m for messages in sets.values() for m in messages]
     predict = predict_with_detector if args.detector_only else predict_with_model
     predictions = predict([m.text for m in everything])

@@ -12,17 +12,17 @@ from spacy.language import Language
 
 from evaluation.models import NoModelError
 from evaluation.models import latest_model as newest_model
-from evaluation.sets import readable_safety_examples
+from evaluation.sets import regression_safety_examples
 from nlu_components.safety.detector import SafetyDetector
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def load_safety_messages() -> List[Dict[str, Any]]:
-    """Every labelled message of every readable safety set (as `make safety-report` reads them), with its set."""
+    """Every labelled message of every regression safety set (as `make safety-report` reads them), with its set."""
     return [
         {"text": m.text, "expect": m.label, "kind": m.kind, "language": m.language, "set": name}
-        for name, messages in readable_safety_examples().items()
+        for name, messages in regression_safety_examples().items()
         for m in messages
     ]
 

@@ -110,3 +110,16 @@ def test_safety_scores_count_recall_false_alarms_and_questions() -> None:
     assert scores["recall_exposed_hardware"] == 0.5 and scores["missed_exposed_hardware"] == 1
     assert scores["false_alarms"] == 1 and scores["false_alarm_rate"] == pytest.approx(1 / 3, abs=1e-4)
     assert scores["asked_clarifying_question"] == 1 and scores["warning_signs_as_urgent"] == 1.0
+
+
+def test_training_duplicates_are_found_after_light_normalisation() -> None:
+    from evaluation.overlap import normalise_text, training_duplicates
+    from evaluation.sets import Example
+
+    training = frozenset({normalise_text("Thanks!"), normalise_text("is hardware protrusion common")})
+    examples = [
+        Example("thanks", "thank"),
+        Example("Is hardware protrusion COMMON?", "ask_how_rare"),
+        Example("hi", "greet"),
+    ]
+    assert [e.text for e in training_duplicates(examples, training)] == ["thanks", "Is hardware protrusion COMMON?"]
