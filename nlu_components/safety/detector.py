@@ -171,9 +171,9 @@ class SafetyDetector:
                 if not names:
                     (floor if mention.category is FLOOR else warning).append(evidence)
             elif (
-                reasons
-                and len(reasons) == len(names)
-                and mention.category is not NEURO_RED_FLAG
+                mention.category is not NEURO_RED_FLAG
+                and reasons
+                and GENERAL_QUESTION not in names
                 and all(r.outcome is Outcome.ASK for r in reasons)
             ):
                 # "the surgeon saw the plate last week": it may still be there; ask.
@@ -203,12 +203,6 @@ class SafetyDetector:
             tuple(warning),
             body_context=bool(message.spans(self._body_context)),
             uncertain_answer=self._only_uncertainty([n for n in message.norms if n not in BOUNDARY_MARKERS]),
-        )
-
-    def is_uncertain_answer(self, doc: Doc) -> bool:
-        """ "not sure", "idk", "hmm maybe": nothing but uncertainty (never a "no")."""
-        return self._only_uncertainty(
-            [w.norm for w in self.normaliser.doc_words(doc) if w.norm not in BOUNDARY_MARKERS]
         )
 
     def _only_uncertainty(self, norms: List[str]) -> bool:

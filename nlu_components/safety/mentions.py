@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import List, Tuple
 
 from nlu_components.safety.rules import SafetyRules
-from nlu_components.safety.text_spans import Category, Mention, Message, PhraseIndex, Span, gap
+from nlu_components.safety.text_spans import Category, Mention, Message, PhraseIndex, Span, gap, nearest
 
 
 class MentionFinder:
@@ -68,10 +68,8 @@ class MentionFinder:
     def _exposure_mentions(self, m: Message) -> Tuple[List[Mention], List[Mention]]:
         hardware = m.spans(self._hardware)
         unclear_objects = m.spans(self._unclear_objects)
-        # "it's not under the skin anymore" says the skin is not intact.
-        negations = m.spans(self._negation)
-        intact = [s for s in m.spans(self._intact) if not any(0 <= s.start - n.end <= 1 for n in negations)]
-        closed = [s for s in m.spans(self._closed) if not any(0 <= s.start - n.end <= 1 for n in negations)]
+        intact = self._unnegated(m, self._intact)
+        closed = self._unnegated(m, self._closed)
         exposed: List[Mention] = []
         unclear: List[Mention] = []
         triggers = (
@@ -90,7 +88,7 @@ class MentionFinder:
                 # word may sit in an earlier sentence.
                 near = [h for h in hardware if h.end <= trigger.start]
             if near:
-                anchor = min(near, key=lambda h: gap(h, trigger))
+                anchor = nearest(near, trigger)
                 opened = any(m.same_sentence(o, trigger) for o in m.spans(self._opening))
                 window = self.rules.intact_skin_window
                 reach = self.rules.closed_skin_window
@@ -119,6 +117,13 @@ class MentionFinder:
                     unclear.append(Mention(Category.UNCLEAR_EXPOSURE, "wound_opened", (anchor,), opening, phrase))
         return exposed, unclear
 
+    def _unnegated(self, m: Message, index: PhraseIndex) -> List[Span]:
+        """The skin words no negation comes just before: "it's not under the skin anymore"
+        says the skin is not intact."""
+        negations = m.spans(self._negation)
+        window = self.rules.intact_skin_negation_window
+        return [s for s in m.spans(index) if not any(0 <= s.start - n.end <= window for n in negations)]
+
     def _floor_mentions(self, m: Message) -> List[Mention]:
         """A thing (implant, wound, "something shiny") and an opening or seeing word
         in one sentence: the mentions the funnel's floor is made of."""
@@ -127,10 +132,10 @@ class MentionFinder:
         for opening in m.spans(self._floor_openings):
             near = m.near_in_sentence(things, opening, self.rules.floor_window)
             if near:
-                anchor = min(near, key=lambda t: gap(t, opening))
+                anchor = nearest(near, opening)
                 objects = [t for t in near if m.phrase(t) in self._floor_objects]
                 if objects:  # "a tiny bit of metal", not only "the wound"
-                    anchor = min(objects, key=lambda t: gap(t, opening))
+                    anchor = nearest(objects, opening)
                 rule = "object_and_opening" if objects else "wound_and_opening"
                 mentions.append(Mention(Category.FLOOR, rule, (anchor,), opening, m.phrase(opening)))
         return mentions
@@ -142,7 +147,7 @@ class MentionFinder:
         for finding in m.spans(self._warning_findings):
             near = m.near_in_sentence(context, finding, self.rules.warning_window)
             if near:
-                anchor = min(near, key=lambda c: gap(c, finding))
+                anchor = nearest(near, finding)
                 mentions.append(
                     Mention(Category.WARNING_SIGN, "finding_after_surgery", (anchor,), finding, m.phrase(finding))
                 )
@@ -157,7 +162,8 @@ class MentionFinder:
         findings = [
             f
             for f in m.spans(self._findings)
-            if f.end <= hardware.start and (trigger.end <= f.start or 0 <= trigger.start - f.end <= 1)
+            if f.end <= hardware.start
+            and (trigger.end <= f.start or 0 <= trigger.start - f.end <= self.rules.finding_before_window)
         ]
         return any(
             f.end <= place.start and trigger.end <= place.start and place.end <= hardware.start
@@ -174,6 +180,6 @@ class MentionFinder:
             for change in m.spans(change_index):
                 near = m.near_in_sentence(bodies, change, self.rules.neuro_window)
                 if near:
-                    anchor = min(near, key=lambda b: gap(b, change))
+                    anchor = nearest(near, change)
                     mentions.append(Mention(Category.NEURO_RED_FLAG, name, (anchor,), change, m.phrase(change)))
         return mentions

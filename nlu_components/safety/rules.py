@@ -46,6 +46,8 @@ class SafetyRules:
     intact_skin_window: int
     closed_skin: FrozenSet[Phrase]
     closed_skin_window: int
+    intact_skin_negation_window: int
+    finding_before_window: int
     surface_preposition_gap: int
     surface_breakdown_gap: int
     skin_findings: FrozenSet[Phrase]
@@ -173,6 +175,8 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         intact_skin_window=number("intact_skin_window"),
         closed_skin=phrases("closed_skin"),
         closed_skin_window=number("closed_skin_window"),
+        intact_skin_negation_window=number("intact_skin_negation_window"),
+        finding_before_window=number("finding_at_hardware.before_window"),
         surface_preposition_gap=number("surface_exposure.preposition_gap"),
         surface_breakdown_gap=number("surface_exposure.breakdown_gap"),
         skin_findings=phrases("finding_at_hardware.findings"),

@@ -47,6 +47,11 @@ def overlaps(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
 
 
+def nearest(spans: Iterable[Span], at: Span) -> Span:
+    """The span closest to `at` (the first of equals)."""
+    return min(spans, key=lambda s: gap(s, at))
+
+
 class PhraseIndex:
     """All rule phrases of one list, indexed by first word for fast lookup."""
 
