@@ -4,19 +4,37 @@ The same options and the same server as `rasa run` (Rasa's own argument
 parser and `serve_application`), with one difference: the action endpoint from
 endpoints.yml is wrapped in BoundedActionEndpoint (assistant/action_endpoint.py),
 so a hung or dead action server holds a conversation for at most
-ACTION_TIMEOUT_S seconds (default 2) instead of Rasa's fixed 300.
+ACTION_TIMEOUT_S seconds (default 2) instead of Rasa's fixed 300; and the model
+parses one message before the server takes requests, so the first user does not
+wait for TensorFlow to build its graphs (about 9 s on 2 cores, which the REST
+reply deadline would turn into an error).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Sequence
+from typing import Any, Awaitable, Callable, Sequence
 
 from assistant.action_endpoint import DEFAULT_ACTION_TIMEOUT_S, BoundedActionEndpoint
 
+WARM_UP_TEXT = "hello"
+
+
+def warming_up(load: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """Wrap Rasa's `load_agent_on_start` so the loaded agent parses one message before serving."""
+
+    async def load_and_warm_up(*args: Any, **kwargs: Any) -> Any:
+        agent = await load(*args, **kwargs)
+        if agent is not None and agent.is_ready():
+            await agent.parse_message(WARM_UP_TEXT)
+        return agent
+
+    return load_and_warm_up
+
 
 def main(argv: Sequence[str] | None = None) -> None:
+    import rasa.core.run
     from rasa.__main__ import create_argument_parser
     from rasa.cli.run import _validate_model_path
     from rasa.core.run import serve_application
@@ -36,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         endpoints.action = BoundedActionEndpoint.wrapping(endpoints.action, timeout_s)
     model = _validate_model_path(args.model, "model", DEFAULT_MODELS_PATH)
     options = {k: v for k, v in vars(args).items() if k not in ("model", "endpoints", "credentials")}
+    # serve_application registers the module's load_agent_on_start as its start-up listener.
+    rasa.core.run.load_agent_on_start = warming_up(rasa.core.run.load_agent_on_start)
     serve_application(
         model_path=model,
         endpoints=endpoints,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, Iterable, List
 
 import yaml
 
@@ -144,6 +144,37 @@ def record_first_run(name: str, record: Dict[str, Any], path: Path = REGISTRY) -
     indented = "".join(f"    {line}\n" for line in dumped.splitlines())
     block = block.replace("status: sealed", "status: first_run", 1).rstrip("\n") + "\n" + indented
     path.write_text(text[:start] + block + text[end:], encoding="utf-8")
+
+
+def remove_messages(path: Path, texts: Iterable[str]) -> int:
+    """Delete the messages with these texts from a set file (text edit, keeps comments and the
+    other messages as written). Returns how many were deleted."""
+    unwanted = set(texts)
+    kept: List[str] = []
+    block: List[str] = []
+    deleted = 0
+
+    def flush() -> None:
+        nonlocal deleted
+        entry = yaml.safe_load("".join(block)) if block else None
+        if isinstance(entry, list) and entry and isinstance(entry[0], dict) and entry[0].get("text") in unwanted:
+            deleted += 1
+        else:
+            kept.extend(block)
+        block.clear()
+
+    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+        if line.startswith("  - "):
+            flush()
+            block.append(line)
+        elif block and line.startswith("    "):
+            block.append(line)
+        else:
+            flush()
+            kept.append(line)
+    flush()
+    path.write_text("".join(kept), encoding="utf-8")
+    return deleted
 
 
 def readable_safety_examples(path: Path = REGISTRY) -> Dict[str, List[Example]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import List, Tuple
 
+from nlu_components.safety.normalise import within_edits
 from nlu_components.safety.rules import SafetyRules
 from nlu_components.safety.text_spans import Category, Mention, Message, PhraseIndex, Span, gap, nearest
 
@@ -34,6 +35,7 @@ class MentionFinder:
         self._finding_locations = PhraseIndex(r.finding_locations)
         self._opening = PhraseIndex(r.wound_opening)
         self._unclear_objects = PhraseIndex(r.unclear_objects)
+        self._pronoun_subjects = PhraseIndex(r.pronoun_exposure_subjects)
         self._warning_findings = PhraseIndex(r.warning_findings)
         self._warning_context = PhraseIndex(r.warning_context)
         self._floor_things = PhraseIndex(r.floor_things | r.hardware | r.object_descriptions | r.unclear_objects)
@@ -99,6 +101,16 @@ class MentionFinder:
                 else:
                     exposed.append(Mention(Category.EXPOSED_HARDWARE, kind, (anchor,), trigger, phrase))
                 continue
+            # A seeing phrase needs a skin or wound word in its sentence: "theres a scru showin in my incison".
+            on_surface = kind != "visible" or any(m.same_sentence(s, trigger) for s in m.spans(self._surfaces))
+            misheard = self._near_hardware_word(m, trigger) if on_surface else None
+            if misheard is not None:
+                exposed.append(Mention(Category.EXPOSED_HARDWARE, "near_hardware_word", (misheard,), trigger, phrase))
+                continue
+            pronoun = self._pronoun_subject(m, trigger)
+            if pronoun is not None:
+                exposed.append(Mention(Category.EXPOSED_HARDWARE, "pronoun_exposed", (pronoun,), trigger, phrase))
+                continue
             objects = [
                 o for o in unclear_objects if m.same_sentence(o, trigger) and gap(o, trigger) <= self.rules.window
             ]
@@ -116,6 +128,34 @@ class MentionFinder:
                 else:
                     unclear.append(Mention(Category.UNCLEAR_EXPOSURE, "wound_opened", (anchor,), opening, phrase))
         return exposed, unclear
+
+    def _near_hardware_word(self, m: Message, trigger: Span) -> Span | None:
+        """ "the rot in my back is poking out": the nearest word before the exposure phrase, in its
+        clause, that is one edit from a short hardware word or two from a longer one."""
+        first = max(0, trigger.start - self.rules.near_hardware_window)
+        for i in range(trigger.start - 1, first - 1, -1):
+            word = m.norms[i]
+            if not m.same_clause(Span(i, i + 1), trigger):
+                return None
+            if len(word) < 3 or not word.isalpha() or word in self.rules.near_hardware_not:
+                continue
+            if any(within_edits(word, t, 1 if len(t) <= 4 else 2) for t in self.rules.near_hardware_targets):
+                return Span(i, i + 1)
+        return None
+
+    def _pronoun_subject(self, m: Message, trigger: Span) -> Span | None:
+        """ "it's just a little exposed": a pronoun subject shortly before "exposed", in its clause."""
+        r = self.rules
+        if m.phrase(trigger) not in r.pronoun_exposure_phrases:
+            return None
+        if trigger.end < len(m.norms) and m.norms[trigger.end] in r.pronoun_exposure_not_followed_by:
+            return None
+        subjects = [
+            s
+            for s in m.spans(self._pronoun_subjects)
+            if 0 <= trigger.start - s.end <= r.pronoun_exposure_window and m.same_clause(s, trigger)
+        ]
+        return nearest(subjects, trigger) if subjects else None
 
     def _unnegated(self, m: Message, index: PhraseIndex) -> List[Span]:
         """The skin words no negation comes just before: "it's not under the skin anymore"

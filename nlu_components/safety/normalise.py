@@ -3,7 +3,8 @@
 spaCy's English tokenizer already splits contractions and gives them norms
 ("can't" -> "can" "not", "dont" -> "do" "not"). On top of that, each word is
 mapped through the rules file's spelling table ("scew" -> "screw", "thru" ->
-"through") and, failing that, to a key safety word one typo away.
+"through") and, failing that, to a key safety word one typo away (then through the
+table too: "implnt" -> "implant" -> "hardware").
 
     >>> normaliser.words("the scew is pokin thru my skn")
     ['the', 'screw', 'is', 'poking', 'through', 'my', 'skin']
@@ -31,28 +32,23 @@ class NormalisedWord:
     end: int
 
 
-def _within_one_edit(word: str, target: str) -> bool:
-    """Damerau-Levenshtein distance <= 1 (insert, delete, substitute, swap)."""
-    if word == target:
-        return True
-    lw, lt = len(word), len(target)
-    if abs(lw - lt) > 1:
+def within_edits(word: str, target: str, limit: int) -> bool:
+    """Optimal-string-alignment distance <= `limit` (insert, delete, substitute, swap)."""
+    if abs(len(word) - len(target)) > limit:
         return False
-    if lw == lt:
-        diffs = [i for i in range(lw) if word[i] != target[i]]
-        if len(diffs) == 1:
-            return True
-        return (
-            len(diffs) == 2
-            and diffs[1] == diffs[0] + 1
-            and word[diffs[0]] == target[diffs[1]]
-            and word[diffs[1]] == target[diffs[0]]
-        )
-    short, long_ = (word, target) if lw < lt else (target, word)
-    for i in range(len(long_)):
-        if long_[:i] + long_[i + 1 :] == short:
-            return True
-    return False
+    previous2: List[int] = []
+    previous = list(range(len(target) + 1))
+    for i in range(1, len(word) + 1):
+        row = [i] + [0] * len(target)
+        for j in range(1, len(target) + 1):
+            cost = 0 if word[i - 1] == target[j - 1] else 1
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and word[i - 1] == target[j - 2] and word[i - 2] == target[j - 1]:
+                row[j] = min(row[j], previous2[j - 2] + 1)
+        if min(row) > limit:
+            return False
+        previous2, previous = previous, row
+    return previous[-1] <= limit
 
 
 class TokenizerLike(Protocol):
@@ -95,8 +91,8 @@ class Normaliser:
         if norm in self._known or len(norm) < 5 or norm in self._not_typos or not norm.isalpha():
             return norm
         for target in self._fuzzy_targets:
-            if _within_one_edit(norm, target):
-                return target
+            if within_edits(norm, target, 1):
+                return self._spelling.get(target, target)
         return norm
 
     def doc_words(self, doc: Doc) -> List[NormalisedWord]:

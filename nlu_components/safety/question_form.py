@@ -45,14 +45,21 @@ class QuestionForm:
             return False
         if not strict:
             return True
-        adjective = any(mention.trigger.end == anchor.start for anchor in mention.anchors)  # "exposed hardware"
-        if not adjective and any(0 <= mention.trigger.start - cue.end <= 2 for cue in m.spans(self._present)):
+        r = self.rules
+        adjective = any(  # "exposed hardware", "exposed spinal hardware"
+            0 <= anchor.start - mention.trigger.end <= r.question_adjective_gap for anchor in mention.anchors
+        )
+        if not adjective and any(
+            0 <= mention.trigger.start - cue.end <= r.question_present_window for cue in m.spans(self._present)
+        ):
             return False  # "is it bad that a screw is poking out?" is a report
         if self._asks_in_general(m, sentence, mention):
             return True  # "does the metal come through because the skin gets thin?"
         definite = self.rules.definite_words
         for anchor in mention.anchors:
-            if any(word in definite for word in m.norms[max(0, anchor.start - 2) : anchor.start]):
+            if any(
+                word in definite for word in m.norms[max(0, anchor.start - r.question_definite_window) : anchor.start]
+            ):
                 return False
         return True
 

@@ -55,10 +55,20 @@ class SafetyRules:
     surface_prepositions: FrozenSet[Phrase]
     surfaces: FrozenSet[Phrase]
     breakdown_words: FrozenSet[Phrase]
+    near_hardware_window: int
+    near_hardware_targets: FrozenSet[str]
+    near_hardware_not: FrozenSet[str]
+    pronoun_exposure_window: int
+    pronoun_exposure_subjects: FrozenSet[Phrase]
+    pronoun_exposure_phrases: FrozenSet[Phrase]
+    pronoun_exposure_not_followed_by: FrozenSet[str]
     general_cues: FrozenSet[Phrase]
     uncertain_answers: FrozenSet[Phrase]
     filler_words: FrozenSet[str]
     question_starts: FrozenSet[str]
+    question_present_window: int
+    question_definite_window: int
+    question_adjective_gap: int
     definite_words: FrozenSet[str]
     generic_auxiliaries: FrozenSet[str]
     personal_words: FrozenSet[str]
@@ -184,10 +194,20 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         surface_prepositions=phrases("surface_exposure.prepositions"),
         surfaces=phrases("surface_exposure.surfaces"),
         breakdown_words=phrases("surface_exposure.breakdown"),
+        near_hardware_window=number("near_hardware.window"),
+        near_hardware_targets=names("near_hardware.targets"),
+        near_hardware_not=names("near_hardware.not_hardware"),
+        pronoun_exposure_window=number("pronoun_exposure.window"),
+        pronoun_exposure_subjects=phrases("pronoun_exposure.subjects"),
+        pronoun_exposure_phrases=phrases("pronoun_exposure.phrases"),
+        pronoun_exposure_not_followed_by=words("pronoun_exposure.not_followed_by"),
         general_cues=phrases("general_cues"),
         uncertain_answers=phrases("uncertain_answers"),
         filler_words=words("filler"),
         question_starts=words("question_starts"),
+        question_present_window=number("question_form.present_window"),
+        question_definite_window=number("question_form.definite_window"),
+        question_adjective_gap=number("question_form.adjective_gap"),
         definite_words=words("definite_words"),
         generic_auxiliaries=words("generic_auxiliaries"),
         personal_words=words("personal_words"),

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from evaluation.scoring import nlu_scores, safety_scores
-from evaluation.sets import RegistryError, SetStatus, load_registry, record_first_run
+from evaluation.sets import RegistryError, SetStatus, load_registry, record_first_run, remove_messages
 
 REGISTER = """\
 # comment kept
@@ -123,3 +123,27 @@ def test_training_duplicates_are_found_after_light_normalisation() -> None:
         Example("hi", "greet"),
     ]
     assert [e.text for e in training_duplicates(examples, training)] == ["thanks", "Is hardware protrusion COMMON?"]
+
+
+def test_removing_messages_keeps_the_rest_of_the_file_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "set.yml"
+    path.write_text(
+        "version: 1\n"
+        "# a comment\n"
+        "messages:\n"
+        '  - text: "thanks"\n'
+        "    label: thank\n"
+        '  - text: "why do screws loosen?"\n'
+        "    label: ask_why_screws_loosen\n"
+        "    voice: sms\n",
+        encoding="utf-8",
+    )
+    assert remove_messages(path, ["thanks"]) == 1
+    assert path.read_text(encoding="utf-8") == (
+        "version: 1\n"
+        "# a comment\n"
+        "messages:\n"
+        '  - text: "why do screws loosen?"\n'
+        "    label: ask_why_screws_loosen\n"
+        "    voice: sms\n"
+    )

@@ -77,7 +77,35 @@ def test_false_alarm_rate_on_non_emergencies_is_at_most_3_percent(detector: Safe
         ("my legs suddenly went weak after my fusion", NEURO_RED_FLAG),
         ("numb in the groin since this morning", NEURO_RED_FLAG),
         ("i wet myself and didnt feel it, back surgery last week", NEURO_RED_FLAG),
+        # A misheard or mistyped hardware word before an exposure phrase (dictation, SMS).
+        ("the rot from my fusion is poking out of the skin", EXPOSED_HARDWARE),
+        ("theres a scru showin in my incison", EXPOSED_HARDWARE),
+        ("my implnt broke thru the skn", EXPOSED_HARDWARE),
+        ("the lump grew and now something is poking out of my scar", UNCLEAR_EXPOSURE),
+        # A question about a fact the writer states is a report.
+        ("should i worry that there's metal poking out of my back?", EXPOSED_HARDWARE),
+        ("what does it mean that i can see my hardware through the skin?", EXPOSED_HARDWARE),
+        # A clinician looking now, on a video call, or at metal in the wound.
+        ("doctor on a video call said the thing in my wound is the screw and it's exposed", EXPOSED_HARDWARE),
+        ("my physio saw metal in the opening on my back", EXPOSED_HARDWARE),
+        # "it's exposed" on this assistant is the implant; "is it exposed?" asks.
+        ("it's just a little exposed, i put a plaster on it", EXPOSED_HARDWARE),
+        ("is it exposed?", UNCLEAR_EXPOSURE),
+        ("i leave it exposed to the air to dry", UNCLEAR_EXPOSURE),
+        ("a screw appears to be penetrating the skin beside my spine", EXPOSED_HARDWARE),
+        ("se me be el metal en la erida", EXPOSED_HARDWARE),
+        # Red flags said as an inability, in Spanish, or as a question.
+        ("i don't feel my bladder filling anymore and i leak", NEURO_RED_FLAG),
+        ("i'm trying to urinate and nothing comes out", NEURO_RED_FLAG),
+        ("is it normal to be unable to move my toes after fusion? it just started", NEURO_RED_FLAG),
+        ("tengo un dolor muy fuerte en las dos piernas", NEURO_RED_FLAG),
+        ("después de la cirugía de cuello no puedo cerrar bien la mano", NEURO_RED_FLAG),
+        ("i don't feel any numbness in my legs", None),
         # Not emergencies.
+        ("could sleeping on my back make my rods break through the skin eventually?", None),
+        ("a meme showed a robot with screws coming out of its skin", None),
+        ("leí en un foro que a alguien se le salió la placa del cuello", None),
+        ("se salió un tornillo de la silla y me rompió el pantalón", None),
         ("can a screw push through the skin?", None),
         ("what should I do if it ever happens?", None),
         ("no metal is showing, just a bump", None),
