@@ -18,7 +18,7 @@ WEB_PORT ?= 8080
 export RASA_PORT ACTION_PORT WEB_PORT
 
 .PHONY: help setup spacy-model train run shell test lint format typecheck validate content-check \
-        sync-domain conversation-test unit-test nlu-eval score-sealed verify-pretrained-model nlu-seeds compare-pipelines safety-report benchmark \
+        content-report sync-domain conversation-test unit-test nlu-eval score-sealed verify-pretrained-model nlu-seeds compare-pipelines safety-report benchmark \
         browser-deps lock clean
 
 help: ## List the targets
@@ -62,6 +62,9 @@ validate: setup ## rasa data validate (training data and domain)
 content-check: setup ## Validate the content base and that domain.yml's safety replies match it
 	@$(PY) -m actions.content_check
 	@$(PY) -m scripts.sync_domain_responses --check
+
+content-report: setup ## Table for the clinical reviewer: every topic's status, version, reviewer, due date, source kinds, grade
+	@$(PY) -m actions.content_report
 
 sync-domain: setup ## Re-render the safety replies in domain.yml from data/content
 	@$(PY) -m scripts.sync_domain_responses

@@ -9,10 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Tuple
+from urllib.parse import urlsplit
 
 import yaml
+
+from actions.triage_ladder import (
+    EMERGENCY_NOW,
+    LadderError,
+    TriageLadder,
+    conflicting_levels,
+    parse_triage_ladder,
+    topic_triage_problems,
+)
 
 REVIEW_STATUSES = ("draft", "approved")
 TOPIC_KEYS = {
@@ -25,12 +36,31 @@ TOPIC_KEYS = {
     "short_answer",
     "follow_ups",
     "sources",
+    "triage",
 }
 OPTIONAL_TOPIC_KEYS = {"language"}
 REVIEW_KEYS = {"status", "reviewed_by", "reviewed_on", "review_due"}
+# `priority_review: true` puts a draft first in the clinician's queue (the safety replies).
+OPTIONAL_REVIEW_KEYS = {"priority_review"}
 LOCALE_KEYS = {"reminder", "source_label", "draft_note", "reviewed_note"}
 DEFAULT_LANGUAGE = "en"
-SOURCE_KEYS = {"title", "publisher", "url"}
+SOURCE_KEYS = {"title", "publisher", "url", "kind"}
+READABILITY_KEYS = {"max_grade", "max_grade_emergency", "emergency_topics", "languages"}
+
+
+class SourceKind(str, Enum):
+    """What a cited source is. Every topic needs at least one of `TRUSTED_SOURCE_KINDS`."""
+
+    GUIDELINE = "guideline"  # a clinical guideline or national care pathway
+    NATIONAL_PATIENT_INFORMATION = "national_patient_information"  # NHS, MedlinePlus and other national services
+    HOSPITAL_PATIENT_INFORMATION = "hospital_patient_information"  # a hospital's or health service's leaflet
+    PEER_REVIEWED_PAPER = "peer_reviewed_paper"  # cited by its DOI or PubMed link, never a copy
+    OTHER = "other"  # a charity, a surgeon's own leaflet, a licensed care-notes library
+
+
+TRUSTED_SOURCE_KINDS = frozenset(
+    {SourceKind.GUIDELINE, SourceKind.NATIONAL_PATIENT_INFORMATION, SourceKind.HOSPITAL_PATIENT_INFORMATION}
+)
 MAX_SHORT_ANSWER = 320
 MAX_BUTTON_TITLE = 20
 
@@ -50,6 +80,7 @@ class Source:
     title: str
     publisher: str
     url: str
+    kind: SourceKind = SourceKind.OTHER
 
 
 @dataclass(frozen=True)
@@ -58,6 +89,36 @@ class Review:
     reviewed_by: str
     reviewed_on: dt.date
     review_due: dt.date
+    priority_review: bool = False
+
+
+@dataclass(frozen=True)
+class SourcePolicy:
+    """Where sources may come from (base.yml `source_policy`)."""
+
+    # How a paper must be cited: the DOI resolver or PubMed.
+    paper_url_prefixes: Tuple[str, ...] = ("https://doi.org/10.", "https://pubmed.ncbi.nlm.nih.gov/")
+    # {domain: why it is refused}; a subdomain is refused with its domain.
+    denylist: Mapping[str, str] = field(default_factory=dict)
+
+    def refusal(self, url: str) -> str | None:
+        """Why `url`'s site is refused, or None."""
+        host = (urlsplit(url).hostname or "").lower()
+        for domain, reason in self.denylist.items():
+            if host == domain or host.endswith("." + domain):
+                return f"{domain} is on the source denylist ({reason})"
+        return None
+
+
+@dataclass(frozen=True)
+class ReadabilityRules:
+    """Flesch-Kincaid grade limits, checked by `make content-check` (base.yml `readability`)."""
+
+    max_grade: float
+    max_grade_emergency: float
+    emergency_topics: Tuple[str, ...]
+    # Languages the grade is checked in; others are left to their reviewer.
+    languages: Tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -76,6 +137,8 @@ class Topic:
     path: Path
     # The language the topic is written in (a key of the base's `locales`, or "en").
     language: str = DEFAULT_LANGUAGE
+    # {finding id: level id} for every finding of the triage ladder the topic mentions.
+    triage: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -102,6 +165,8 @@ class ContentBase:
     locales: Mapping[str, Locale] = field(default_factory=dict)
     # {topic id: {language: id of the topic's translation}}.
     translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    ladder: TriageLadder = field(default_factory=lambda: TriageLadder(levels={}, findings={}))
+    readability: ReadabilityRules | None = None
 
     def locale(self, language: str) -> Locale:
         return self.locales.get(language) or self.locales[DEFAULT_LANGUAGE]
@@ -145,8 +210,9 @@ def _check_keys(path: Path, entry: str, data: Mapping[str, Any], expected: set, 
         raise ContentError(path, entry, f"{where} has unknown keys {sorted(unknown)}")
 
 
-def parse_topic(path: Path, data: Any, today: dt.date) -> Topic:
+def parse_topic(path: Path, data: Any, today: dt.date, policy: SourcePolicy | None = None) -> Topic:
     """Validate one topic file's data and return the Topic."""
+    policy = policy or SourcePolicy()
     entry = path.stem
     if not isinstance(data, dict):
         raise ContentError(path, entry, "the file must hold a mapping")
@@ -164,7 +230,12 @@ def parse_topic(path: Path, data: Any, today: dt.date) -> Topic:
     review_raw = data["review"]
     if not isinstance(review_raw, dict):
         raise ContentError(path, entry, "'review' must be a mapping")
-    _check_keys(path, entry, review_raw, REVIEW_KEYS, "'review'")
+    priority_review = review_raw.get("priority_review", False)
+    if not isinstance(priority_review, bool):
+        raise ContentError(path, entry, "'review.priority_review' must be true or false")
+    _check_keys(
+        path, entry, {k: v for k, v in review_raw.items() if k not in OPTIONAL_REVIEW_KEYS}, REVIEW_KEYS, "'review'"
+    )
     status = review_raw["status"]
     if status not in REVIEW_STATUSES:
         raise ContentError(path, entry, f"review status must be one of {REVIEW_STATUSES}, got {status!r}")
@@ -173,6 +244,7 @@ def parse_topic(path: Path, data: Any, today: dt.date) -> Topic:
         reviewed_by=_require_text(path, entry, review_raw, "reviewed_by"),
         reviewed_on=_require_date(path, entry, review_raw, "reviewed_on"),
         review_due=_require_date(path, entry, review_raw, "review_due"),
+        priority_review=priority_review,
     )
     if review.review_due < today:
         raise ContentError(path, entry, f"review was due on {review.review_due}; review it and move the date")
@@ -201,13 +273,29 @@ def parse_topic(path: Path, data: Any, today: dt.date) -> Topic:
         url = _require_text(path, entry, source, "url")
         if not url.startswith("https://"):
             raise ContentError(path, entry, f"source {number} needs an https:// URL, got {url!r}")
+        kind = _source_kind(path, entry, number, source.get("kind"))
+        refusal = policy.refusal(url)
+        if refusal:
+            raise ContentError(path, entry, f"source {number}: {refusal}; cite the original page or paper instead")
+        if kind is SourceKind.PEER_REVIEWED_PAPER and not url.startswith(policy.paper_url_prefixes):
+            raise ContentError(
+                path,
+                entry,
+                f"source {number} is a paper: cite it by its DOI (https://doi.org/...) or PubMed link, not {url}",
+            )
         sources.append(
             Source(
                 title=_require_text(path, entry, source, "title"),
                 publisher=_require_text(path, entry, source, "publisher"),
                 url=url,
+                kind=kind,
             )
         )
+    if not any(source.kind in TRUSTED_SOURCE_KINDS for source in sources):
+        raise ContentError(path, entry, "needs at least one guideline, national or hospital patient-information source")
+    triage = data["triage"]
+    if not isinstance(triage, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in triage.items()):
+        raise ContentError(path, entry, "'triage' must map finding ids to level ids ({} when it mentions none)")
 
     return Topic(
         id=entry,
@@ -221,7 +309,87 @@ def parse_topic(path: Path, data: Any, today: dt.date) -> Topic:
         sources=tuple(sources),
         path=path,
         language=language,
+        triage=dict(triage),
     )
+
+
+def _source_kind(path: Path, entry: str, number: int, raw: Any) -> SourceKind:
+    try:
+        return SourceKind(raw)
+    except ValueError:
+        kinds = ", ".join(kind.value for kind in SourceKind)
+        raise ContentError(path, entry, f"source {number}: 'kind' must be one of {kinds}, got {raw!r}") from None
+
+
+def _source_policy(base_path: Path, raw: Any) -> SourcePolicy:
+    if raw is None:
+        return SourcePolicy()
+    if not isinstance(raw, dict) or set(raw) - {"paper_url_prefixes", "denylist"}:
+        raise ContentError(base_path, "source_policy", "must hold `paper_url_prefixes` and `denylist`")
+    prefixes = raw.get("paper_url_prefixes", list(SourcePolicy().paper_url_prefixes))
+    if (
+        not isinstance(prefixes, list)
+        or not prefixes
+        or not all(isinstance(p, str) and p.startswith("https://") for p in prefixes)
+    ):
+        raise ContentError(base_path, "source_policy.paper_url_prefixes", "must be a list of https:// prefixes")
+    denylist: Dict[str, str] = {}
+    for number, item in enumerate(raw.get("denylist", []), start=1):
+        if not isinstance(item, dict) or set(item) != {"domain", "reason"}:
+            raise ContentError(base_path, f"source_policy.denylist[{number}]", "must hold `domain` and `reason`")
+        denylist[str(item["domain"]).lower()] = str(item["reason"])
+    return SourcePolicy(paper_url_prefixes=tuple(prefixes), denylist=denylist)
+
+
+def _readability(base_path: Path, raw: Any, topics: Mapping[str, Topic]) -> ReadabilityRules | None:
+    if raw is None:
+        return None
+    entry = "readability"
+    if not isinstance(raw, dict):
+        raise ContentError(base_path, entry, "must be a mapping")
+    _check_keys(base_path, entry, raw, READABILITY_KEYS, entry)
+    if not all(isinstance(raw[k], (int, float)) and raw[k] > 0 for k in ("max_grade", "max_grade_emergency")):
+        raise ContentError(base_path, entry, "the grade limits must be positive numbers")
+    for key in ("emergency_topics", "languages"):
+        if not isinstance(raw[key], list) or not all(isinstance(v, str) for v in raw[key]):
+            raise ContentError(base_path, f"{entry}.{key}", "must be a list")
+    unknown = [t for t in raw["emergency_topics"] if t not in topics]
+    if unknown:
+        raise ContentError(base_path, f"{entry}.emergency_topics", f"unknown topics {unknown}")
+    return ReadabilityRules(
+        max_grade=float(raw["max_grade"]),
+        max_grade_emergency=float(raw["max_grade_emergency"]),
+        emergency_topics=tuple(raw["emergency_topics"]),
+        languages=tuple(raw["languages"]),
+    )
+
+
+def _check_triage(base_path: Path, base: Mapping[str, Any], topics: Mapping[str, Topic]) -> TriageLadder:
+    """The ladder, once every topic's triage agrees with it and with the other topics."""
+    try:
+        ladder = parse_triage_ladder(base.get("triage_ladder"))
+    except LadderError as error:
+        raise ContentError(base_path, error.entry, error.problem) from error
+    conflicts = conflicting_levels({topic.id: topic.triage for topic in topics.values()})
+    if conflicts:
+        raise ContentError(base_path, "triage_ladder", "; ".join(conflicts))
+    for topic in topics.values():
+        problems = topic_triage_problems(
+            ladder, topic.triage, {"answer": topic.answer, "short_answer": topic.short_answer}, topic.language
+        )
+        if problems:
+            raise ContentError(topic.path, topic.id, "; ".join(problems))
+    reminders = {DEFAULT_LANGUAGE: base.get("reminder", "")}
+    reminders.update(
+        {str(k): v.get("reminder", "") for k, v in (base.get("locales") or {}).items() if isinstance(v, dict)}
+    )
+    for language, reminder in reminders.items():
+        for finding_id in ladder.mentions(str(reminder), language):
+            if ladder.findings[finding_id].level != EMERGENCY_NOW:
+                raise ContentError(
+                    base_path, "reminder", f"names '{finding_id}', which is not an 'emergency now' finding"
+                )
+    return ladder
 
 
 def _read_yaml(path: Path) -> Any:
@@ -269,12 +437,13 @@ def load_content_base(directory: Path, today: dt.date) -> ContentBase:
     if not isinstance(intent_topics, dict) or not intent_topics:
         raise ContentError(base_path, "intent_topics", "must map intents to topic ids")
 
+    policy = _source_policy(base_path, base.get("source_policy"))
     topics: Dict[str, Topic] = {}
     topic_paths = content_files(directory)[1:]
     if not topic_paths:
         raise ContentError(directory / "topics", "topics", "no topic files found")
     for path in topic_paths:
-        topic = parse_topic(path, _read_yaml(path), today)
+        topic = parse_topic(path, _read_yaml(path), today, policy)
         if topic.id in topics:
             raise ContentError(path, topic.id, f"duplicate id, also in {topics[topic.id].path}")
         topics[topic.id] = topic
@@ -292,6 +461,8 @@ def load_content_base(directory: Path, today: dt.date) -> ContentBase:
     for topic in topics.values():
         if topic.language not in locales:
             raise ContentError(topic.path, topic.id, f"language '{topic.language}' has no entry in base.yml `locales`")
+    ladder = _check_triage(base_path, base, topics)
+    readability = _readability(base_path, base.get("readability"), topics)
     return ContentBase(
         topics=topics,
         intent_topics={str(k): str(v) for k, v in intent_topics.items()},
@@ -300,6 +471,8 @@ def load_content_base(directory: Path, today: dt.date) -> ContentBase:
         serve_drafts=serve_drafts,
         locales=locales,
         translations=translations,
+        ladder=ladder,
+        readability=readability,
     )
 
 

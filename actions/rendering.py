@@ -23,9 +23,15 @@ class RenderedAnswer:
     buttons: List[Dict[str, str]]
 
 
-def source_line(topic: Topic, locale: Locale) -> str:
-    """'Source: Publisher, "Title" (url); ... Reviewed 2026-11-25 by editorial team.', in `locale`'s words."""
-    cited = "; ".join(f'{s.publisher}, "{s.title}" ({s.url})' for s in topic.sources)
+def source_line(topic: Topic, locale: Locale, compact: bool = False) -> str:
+    """'Source: Publisher, "Title" (url); ... Reviewed 2026-11-25 by editorial team.', in `locale`'s words.
+
+    `compact` (small screens) leaves out the titles: 'Source: Publisher (url); ...'.
+    """
+    if compact:
+        cited = "; ".join(f"{s.publisher} ({s.url})" for s in topic.sources)
+    else:
+        cited = "; ".join(f'{s.publisher}, "{s.title}" ({s.url})' for s in topic.sources)
     written = topic.review.reviewed_on.isoformat()
     if topic.review.status == "approved":
         review = locale.reviewed_note.format(reviewed_on=written, reviewed_by=topic.review.reviewed_by)
@@ -56,10 +62,15 @@ def render_topic(
     channel: str | None = None,
     emergency_number: str = "{emergency_number}",
 ) -> RenderedAnswer:
-    """The full reply: answer, source line, reminder, and follow-up choices."""
-    body = topic.short_answer if channel in SHORT_ANSWER_CHANNELS else topic.answer
+    """The full reply: answer, reminder, source line, and follow-up choices.
+
+    The instruction and the reminder come first; the sources follow them, never
+    before (on a small screen they are compact).
+    """
+    small_screen = channel in SHORT_ANSWER_CHANNELS
+    body = topic.short_answer if small_screen else topic.answer
     locale = content.locale(topic.language)
-    parts = [body.strip(), source_line(topic, locale), locale.reminder]
+    parts = [body.strip(), locale.reminder, source_line(topic, locale, compact=small_screen)]
     buttons = follow_up_buttons(content, topic)
     if buttons and channel is not None and channel not in BUTTON_CHANNELS:
         parts.append(numbered_choices(buttons))

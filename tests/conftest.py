@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any, Dict, List
@@ -10,12 +11,22 @@ import pytest
 import spacy
 from spacy.language import Language
 
+from actions.content_base import load_content_base
 from evaluation.models import NoModelError
 from evaluation.models import latest_model as newest_model
+from evaluation.paths import ROOT
 from evaluation.sets import regression_safety_examples
 from nlu_components.safety.detector import SafetyDetector
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def emergency_opening(topic_id: str = "emergency_exposed_hardware") -> str:
+    """The first line of a safety reply (by default the exposed-metal one) as the content base
+    words it ("This is a medical emergency."), so tests check the reply without copying its text."""
+    content = load_content_base(ROOT / "data" / "content", today=dt.date(2026, 12, 1))
+    first_line = content.topics[topic_id].answer.splitlines()[0]
+    return first_line.split("{", 1)[0]  # up to the emergency number, which depends on the channel
 
 
 def load_safety_messages() -> List[Dict[str, Any]]:

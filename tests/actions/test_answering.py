@@ -42,8 +42,11 @@ async def test_each_topic_is_answered_from_its_content_file(action: ActionAnswer
         entry["answer"].strip().replace("{emergency_number}", "your local emergency number")
     )
     first_source = entry["sources"][0]
-    assert f'Source: {first_source["publisher"]}, "{first_source["title"]}" ({first_source["url"]})' in message["text"]
-    assert message["text"].endswith(CONTENT.reminder.replace("{emergency_number}", "your local emergency number"))
+    source_line = f'Source: {first_source["publisher"]}, "{first_source["title"]}" ({first_source["url"]})'
+    reminder = CONTENT.reminder.replace("{emergency_number}", "your local emergency number")
+    # The instruction, then the reminder, then the sources: never the sources first.
+    assert message["text"].index(reminder) < message["text"].index(source_line)
+    assert message["text"].endswith("awaiting clinical review.")
     assert [b["title"] for b in message["buttons"]] == [CONTENT.topics[t].button_title for t in entry["follow_ups"]]
     assert events == [SlotSet("last_topic", entry["id"])]
 
@@ -58,7 +61,8 @@ async def test_a_button_asks_for_its_topic(action: ActionAnswerTopic) -> None:
 async def test_small_screens_get_the_short_answer(action: ActionAnswerTopic) -> None:
     dispatcher = CollectingDispatcher()
     await action.run(dispatcher, make_tracker("ask_how_rare", channel="telegram"), {})
-    assert dispatcher.messages[0]["text"].startswith(CONTENT.topics["how_rare"].short_answer)
+    short_answer = CONTENT.topics["how_rare"].short_answer.replace("{emergency_number}", "your local emergency number")
+    assert dispatcher.messages[0]["text"].startswith(short_answer)
 
 
 async def test_channels_without_buttons_get_numbered_choices(action: ActionAnswerTopic) -> None:

@@ -174,5 +174,5 @@ def test_a_spanish_reply_is_rendered_with_spanish_labels() -> None:
     from actions.rendering import render_topic
 
     text = render_topic(CONTENT, CONTENT.topics["emergency_exposed_hardware_es"], emergency_number="112").text
-    assert text.startswith("Esto puede ser una urgencia médica")
+    assert text.startswith("Esto es una urgencia médica")
     assert "Fuentes:" in text and "pendiente de revisión clínica" in text and "(112)" in text

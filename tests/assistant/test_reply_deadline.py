@@ -6,8 +6,9 @@ import asyncio
 from typing import Any, Dict, List
 
 from assistant.channels import handle_within_deadline
+from tests.conftest import emergency_opening
 
-EMERGENCY = {"recipient_id": "u", "text": "This may be a medical emergency."}
+EMERGENCY = {"recipient_id": "u", "text": emergency_opening()}
 
 
 async def test_a_normal_turn_returns_its_replies() -> None:

@@ -11,6 +11,8 @@ from typing import List
 
 import pytest
 
+from tests.conftest import emergency_opening
+
 pytestmark = pytest.mark.needs_model
 
 EXPOSED = "screw is poking out of my back right now"
@@ -29,8 +31,13 @@ def chat(offline_agent, event_loop_for_agent):
     return send
 
 
+EMERGENCY_OPENINGS = (emergency_opening(), emergency_opening("emergency_neurological"))
+WARNING_OPENING = emergency_opening("warning_signs")
+
+
 def first_reply_is_emergency(replies: List[str]) -> bool:
-    return bool(replies) and replies[0].startswith("This may be a medical emergency")
+    """The exposed-metal or the neurological emergency reply came first."""
+    return bool(replies) and replies[0].startswith(EMERGENCY_OPENINGS)
 
 
 def test_first_message(chat) -> None:
@@ -80,9 +87,7 @@ def test_neurological_red_flags(chat) -> None:
 
 
 def test_warning_signs_get_the_urgent_reply(chat) -> None:
-    assert chat("there's a red bump over my screw, no metal showing")[0].startswith(
-        "Please call your surgeon's office today"
-    )
+    assert chat("there's a red bump over my screw, no metal showing")[0].startswith(WARNING_OPENING)
 
 
 ASK_METAL = "Can you see metal through the skin right now?"
@@ -104,7 +109,7 @@ def test_the_metal_question_escalates_on_yes_or_on_no_clear_answer(chat, answer:
     replies = chat(answer)
     assert first_reply_is_emergency(replies) is emergency
     if not emergency:
-        assert replies[0].startswith("Please call your surgeon's office today")
+        assert replies[0].startswith(WARNING_OPENING)
 
 
 ASK_NEURO = "Is this new, or worse than before"
@@ -144,7 +149,7 @@ SPANISH_EXPOSED = "se me está saliendo un tornillo por la piel de la espalda"
 
 
 def first_reply_is_spanish_emergency(replies: List[str]) -> bool:
-    return bool(replies) and replies[0].startswith("Esto puede ser una urgencia médica")
+    return bool(replies) and replies[0].startswith(emergency_opening("emergency_exposed_hardware_es"))
 
 
 @pytest.mark.parametrize(

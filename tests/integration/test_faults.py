@@ -16,6 +16,7 @@ from typing import Iterator, List, Tuple
 import pytest
 
 from evaluation.running import RunningAssistant
+from tests.conftest import emergency_opening
 from tests.integration.conftest import get, start
 
 pytestmark = pytest.mark.needs_model
@@ -71,16 +72,16 @@ def test_hung_then_crashed_action_server(assistant: RunningAssistant) -> None:
     assert replies[0].startswith("Sorry, I can't look up answers right now") and seconds < 4
     assert "call your local emergency number now" in " ".join(replies)  # the reminder follows the notice
     replies, seconds = say(assistant, sender, EMERGENCY)  # the same conversation, right after
-    assert replies[0].startswith("This may be a medical emergency") and seconds < 2, (seconds, replies)
+    assert replies[0].startswith(emergency_opening()) and seconds < 2, (seconds, replies)
     assert not answers_available(assistant)  # the page says so
     replies, seconds = say(assistant, "faults-es", SPANISH_EMERGENCY)  # and in Spanish
-    assert replies[0].startswith("Esto puede ser una urgencia médica") and seconds < 2, (seconds, replies)
+    assert replies[0].startswith(emergency_opening("emergency_exposed_hardware_es")) and seconds < 2, (seconds, replies)
 
     os.kill(first, signal.SIGKILL)  # crashed: supervisord starts a new one
     replies, seconds = say(assistant, sender, EMERGENCY)
-    assert replies[0].startswith("This may be a medical emergency") and seconds < 2, (seconds, replies)
+    assert replies[0].startswith(emergency_opening()) and seconds < 2, (seconds, replies)
     replies, seconds = say(assistant, "faults-es", SPANISH_EMERGENCY)
-    assert replies[0].startswith("Esto puede ser una urgencia médica") and seconds < 2, (seconds, replies)
+    assert replies[0].startswith(emergency_opening("emergency_exposed_hardware_es")) and seconds < 2, (seconds, replies)
 
     assert wait_until(lambda: assistant.action_server_pid() not in (None, first), 30)
     assert wait_until(lambda: answers_available(assistant), 30)

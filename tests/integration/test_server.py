@@ -14,6 +14,7 @@ from typing import Any, List, Tuple
 import pytest
 
 from evaluation.paths import ROOT
+from tests.conftest import emergency_opening
 from tests.integration.conftest import RunningAssistant, free_port, get, start
 
 pytestmark = pytest.mark.needs_model
@@ -49,7 +50,7 @@ def test_a_question_is_answered_from_the_content_base_with_its_source(running_as
 
 def test_exposed_metal_gets_the_emergency_reply_first(running_assistant: RunningAssistant) -> None:
     replies = say(running_assistant, "rest-emergency", "the screw is poking thru my skin", metadata={"locale": "en-US"})
-    assert replies[0]["text"].startswith("This may be a medical emergency.")
+    assert replies[0]["text"].startswith(emergency_opening())
     assert "Call 911" in replies[0]["text"]
 
 

@@ -1,0 +1,54 @@
+"""The safety layer escalates every finding the content's triage ladder puts at "emergency now".
+
+The ladder (data/content/base.yml `triage_ladder`) is the clinical source of truth; its example
+messages are checked against the detector here, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any, List
+
+import pytest
+from spacy.language import Language
+
+from actions.triage_ladder import emergency_now_findings
+from nlu_components.safety.detector import SafetyDetector
+from nlu_components.safety.text_spans import Category
+
+ESCALATED = {Category.EXPOSED_HARDWARE, Category.NEURO_RED_FLAG}
+
+# Emergencies the detector has no category for yet: wound infection with fever or streaks, and a
+# small leaking hole over the metal with no metal seen. They reach the warning-signs reply, whose
+# "go now" list names them. Strict: a test here fails once the detector learns one, so the list
+# cannot go stale; an example not listed must be escalated. Issue 11 stays open for them.
+NOT_YET_ESCALATED = {
+    "there is a tiny hole in my scar over the screws and it keeps leaking",
+    "pus is coming out of my incision and my temperature is 38.5",
+    "there are red lines spreading out from my scar",
+    "I have the shakes and a fever and I feel really confused",
+}
+
+
+def _cases() -> List[Any]:
+    cases: List[Any] = []
+    for finding in emergency_now_findings():
+        for example in finding.examples:
+            marks = []
+            if example in NOT_YET_ESCALATED:
+                marks = [pytest.mark.xfail(strict=True, reason="no detector category yet (issue 11)")]
+            cases.append(pytest.param(finding.id, example, marks=marks, id=f"{finding.id}:{example[:40]}"))
+    return cases
+
+
+def test_the_ladder_has_emergency_findings_with_examples() -> None:
+    findings = emergency_now_findings()
+    assert {"exposed_metal", "new_leg_weakness", "cannot_pass_urine"} <= {f.id for f in findings}
+    assert all(f.examples for f in findings)
+
+
+@pytest.mark.parametrize(("finding", "example"), _cases())
+def test_every_emergency_now_example_is_escalated(
+    detector: SafetyDetector, nlp: Language, finding: str, example: str
+) -> None:
+    verdict = detector.analyse(nlp.make_doc(example))
+    assert verdict.category in ESCALATED, (finding, verdict.as_dict())
