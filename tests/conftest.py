@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from functools import cache
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -20,11 +21,16 @@ from nlu_components.safety.detector import SafetyDetector
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+CONTENT_DIR = ROOT / "data" / "content"
+# Tests load the content as of a fixed day, so they do not start failing when reviews fall due.
+CONTENT_DATE = dt.date(2026, 12, 1)
 
+
+@cache
 def emergency_opening(topic_id: str = "emergency_exposed_hardware") -> str:
     """The first line of a safety reply (by default the exposed-metal one) as the content base
     words it ("This is a medical emergency."), so tests check the reply without copying its text."""
-    content = load_content_base(ROOT / "data" / "content", today=dt.date(2026, 12, 1))
+    content = load_content_base(CONTENT_DIR, today=CONTENT_DATE)
     first_line = content.topics[topic_id].answer.splitlines()[0]
     return first_line.split("{", 1)[0]  # up to the emergency number, which depends on the channel
 

@@ -255,7 +255,9 @@ def _modifier(entry: Any, position: int, tokenise: Tokenise, source: str) -> Mod
         if not isinstance(value, list) or not value:
             raise SafetyRulesError(f"{where}: '{key}' must be a non-empty list")
         compiled = set()
-        for item in value:
+        # A shared list may sit inside a cue list as a YAML alias: [*animals, earrings].
+        flat = [v for item in value for v in (item if isinstance(item, list) else [item])]
+        for item in flat:
             if not isinstance(item, str) or not tokenise(item):
                 raise SafetyRulesError(f"{where}: '{key}' entry {item!r} is not text; quote it")
             compiled.add(tuple(tokenise(item)))

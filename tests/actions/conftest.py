@@ -8,11 +8,7 @@ from typing import Any, Dict, List
 import pytest
 from rasa_sdk import Tracker
 
-from evaluation.paths import ROOT
-
-CONTENT_DIR = ROOT / "data" / "content"
-# Tests load the content as of a fixed day, so they do not start failing when reviews fall due.
-CONTENT_DATE = dt.date(2026, 12, 1)
+from tests.conftest import CONTENT_DATE, CONTENT_DIR
 
 
 def on_content_date() -> dt.date:
