@@ -7,13 +7,18 @@ from typing import Dict, FrozenSet
 EXPOSED_HARDWARE_INTENT = "report_exposed_hardware"
 NEURO_RED_FLAG_INTENT = "report_neurological_red_flags"
 WARNING_SIGNS_INTENT = "report_warning_signs"
+# Set only by the safety layer: an "emergency now" wound finding with no metal seen (an opened
+# wound or a leaking hole over the hardware, pus with a fever, red streaks, shivering with a fever).
+WOUND_EMERGENCY_INTENT = "report_wound_emergency"
 # Set only by the safety layer: the assistant asks one question before deciding.
 POSSIBLE_EXPOSED_HARDWARE_INTENT = "report_possible_exposed_hardware"
 POSSIBLE_NEURO_RED_FLAG_INTENT = "report_possible_neurological_red_flags"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 FALLBACK_INTENT = "nlu_fallback"
 
-EMERGENCY_INTENTS: FrozenSet[str] = frozenset({EXPOSED_HARDWARE_INTENT, NEURO_RED_FLAG_INTENT})
+EMERGENCY_INTENTS: FrozenSet[str] = frozenset({EXPOSED_HARDWARE_INTENT, NEURO_RED_FLAG_INTENT, WOUND_EMERGENCY_INTENT})
+# The emergencies the classifier is trained on (the wound emergency comes from the rules alone).
+CLASSIFIED_EMERGENCY_INTENTS: FrozenSet[str] = frozenset({EXPOSED_HARDWARE_INTENT, NEURO_RED_FLAG_INTENT})
 CLARIFYING_QUESTION_INTENTS: FrozenSet[str] = frozenset(
     {POSSIBLE_EXPOSED_HARDWARE_INTENT, POSSIBLE_NEURO_RED_FLAG_INTENT}
 )
@@ -49,6 +54,7 @@ DEFAULT_EMERGENCY_NUMBER = "your local emergency number"
 RESPONSE_TRIAGE_CATEGORIES: Dict[str, str] = {
     "utter_emergency_exposed_hardware": "emergency_exposed_hardware",
     "utter_emergency_neurological": "emergency_neurological",
+    "utter_emergency_wound": "emergency_wound",
     "utter_urgent_warning_signs": "urgent_warning_signs",
     "utter_ask_metal_visible": "possible_exposed_hardware",
     "utter_ask_neuro_new": "possible_neurological",

@@ -18,6 +18,7 @@ from actions.rendering import SHORT_ANSWER_CHANNELS, render_topic
 SAFETY_RESPONSES = {
     "utter_emergency_exposed_hardware": "emergency_exposed_hardware",
     "utter_emergency_neurological": "emergency_neurological",
+    "utter_emergency_wound": "emergency_wound",
     "utter_urgent_warning_signs": "warning_signs",
 }
 

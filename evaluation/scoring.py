@@ -16,6 +16,7 @@ from contract import (
     SAFETY_LABEL_INTENTS,
     TOPIC_QUESTION_INTENTS,
     WARNING_SIGNS_INTENT,
+    WOUND_EMERGENCY_INTENT,
 )
 
 Pairs = Sequence[Tuple[str, str]]  # (gold intent, predicted intent)
@@ -96,7 +97,10 @@ def safety_scores(labels: Sequence[str], predicted: Sequence[str]) -> Dict[str, 
     result["false_alarm_rate"] = _share(result["false_alarms"], len(negatives))
     result["asked_clarifying_question"] = sum(p in CLARIFYING_QUESTION_INTENTS for p in predicted)
     warnings = [p for g, p in pairs if g == "warning_signs"]
-    result["warning_signs_as_urgent"] = _share(sum(p == WARNING_SIGNS_INTENT for p in warnings), len(warnings))
+    # A warning sign that got the wound-emergency reply was sent higher, not lower.
+    urgent = (WARNING_SIGNS_INTENT, WOUND_EMERGENCY_INTENT)
+    result["warning_signs_as_urgent"] = _share(sum(p in urgent for p in warnings), len(warnings))
+    result["wound_emergencies"] = sum(p == WOUND_EMERGENCY_INTENT for p in predicted)
     return result
 
 

@@ -1,8 +1,8 @@
 """Rasa NLU component: the safety layer that overrides the intent classifier.
 
 Runs last in the pipeline. A recall-first funnel (`safety/funnel.py`) decides:
-the rules first (a current report of exposed hardware or a neurological red flag
-becomes the emergency intent with confidence 1.0, whatever the classifier said),
+the rules first (a current report of exposed hardware, a neurological red flag or
+a wound emergency becomes the emergency intent with confidence 1.0, whatever the classifier said),
 then the classifier's own emergencies, then a semantic net (the nearest training
 lines in the pretrained sentence space), then a floor for messages that name the
 implant or wound with an opening or seeing word, and a warning floor for warning
@@ -45,6 +45,7 @@ from contract import (
     SAFETY_KEY,
     TOPIC_QUESTION_INTENTS,
     WARNING_SIGNS_INTENT,
+    WOUND_EMERGENCY_INTENT,
 )
 from nlu_components.pretrained_featurizer import PRETRAINED_ALIAS
 from nlu_components.safety.detector import EXPOSED_HARDWARE, NEURO_RED_FLAG, UNCLEAR_EXPOSURE, SafetyDetector
@@ -76,6 +77,8 @@ class SafetyOverrideClassifier(GraphComponent):
             "exposed_intent": EXPOSED_HARDWARE_INTENT,
             # Intent set for new leg weakness, saddle numbness, bladder/bowel loss.
             "neuro_intent": NEURO_RED_FLAG_INTENT,
+            # Intent set for an opened wound, pus with a fever, red streaks, shivering with a fever.
+            "wound_intent": WOUND_EMERGENCY_INTENT,
             # Intent set when exposure is possible but unclear: the bot asks first.
             "unclear_intent": POSSIBLE_EXPOSED_HARDWARE_INTENT,
             # Intent set when a neurological symptom may be old, resolved or negated:
@@ -119,6 +122,7 @@ class SafetyOverrideClassifier(GraphComponent):
         self._intents = Intents(
             exposed=config["exposed_intent"],
             neuro=config["neuro_intent"],
+            wound=config["wound_intent"],
             unclear_exposed=config["unclear_intent"],
             unclear_neuro=config["unclear_neuro_intent"],
             fallback=config["uncertain_intent"],

@@ -24,6 +24,7 @@ from contract import (
     POSSIBLE_EXPOSED_HARDWARE_INTENT,
     SAFETY_KEY,
     SAFETY_LABEL_INTENTS,
+    WOUND_EMERGENCY_INTENT,
 )
 from evaluation.models import latest_model
 from evaluation.paths import RESULTS
@@ -34,11 +35,17 @@ from evaluation.sets import regression_safety_examples
 DETECTOR_TO_INTENT = {
     "exposed_hardware": EXPOSED_HARDWARE_INTENT,
     "neuro_red_flag": NEURO_RED_FLAG_INTENT,
+    "wound_emergency": WOUND_EMERGENCY_INTENT,
     "unclear_exposure": POSSIBLE_EXPOSED_HARDWARE_INTENT,
 }
 
 
-RULE_STAGES = {"exposed_hardware": "rules", "neuro_red_flag": "rules", "unclear_exposure": "rules_unclear"}
+RULE_STAGES = {
+    "exposed_hardware": "rules",
+    "neuro_red_flag": "rules",
+    "wound_emergency": "rules",
+    "unclear_exposure": "rules_unclear",
+}
 Prediction = Tuple[str, str | None]  # (intent, the funnel stage that decided it)
 
 

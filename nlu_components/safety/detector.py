@@ -1,4 +1,5 @@
-"""Find current emergencies in a message: exposed hardware and neurological red flags.
+"""Find current emergencies in a message: exposed hardware, neurological red flags and
+wound emergencies (an opened wound, pus with a fever, red streaks, signs of sepsis).
 
 Rules as data (`rules.yml`) in the shape of medspaCy's ConText, in three steps:
 `mentions.py` finds the mentions, `context.py` scopes each one with the
@@ -39,6 +40,7 @@ __all__ = ["Category", "Evidence", "SafetyDetector", "SafetyVerdict"]
 
 EXPOSED_HARDWARE = Category.EXPOSED_HARDWARE
 NEURO_RED_FLAG = Category.NEURO_RED_FLAG
+WOUND_EMERGENCY = Category.WOUND_EMERGENCY
 UNCLEAR_EXPOSURE = Category.UNCLEAR_EXPOSURE
 FLOOR = Category.FLOOR
 WARNING_SIGN = Category.WARNING_SIGN
@@ -70,7 +72,8 @@ class Evidence:
 class SafetyVerdict:
     """The detector's decision for one message.
 
-    `category` is EXPOSED_HARDWARE, NEURO_RED_FLAG, UNCLEAR_EXPOSURE or None;
+    `category` is EXPOSED_HARDWARE, NEURO_RED_FLAG, WOUND_EMERGENCY, UNCLEAR_EXPOSURE or None
+    (the first that applies: a wound emergency goes before the "can you see metal?" question);
     `floor` holds the floor mentions no context cue scoped (the funnel's last net).
     """
 
@@ -95,7 +98,7 @@ class SafetyVerdict:
 
     @property
     def is_emergency(self) -> bool:
-        return self.category in (EXPOSED_HARDWARE, NEURO_RED_FLAG)
+        return self.category in (EXPOSED_HARDWARE, NEURO_RED_FLAG, WOUND_EMERGENCY)
 
     def as_dict(self) -> Dict[str, Any]:
         return {
@@ -126,8 +129,10 @@ class SafetyDetector:
         self.question_form = QuestionForm(rules)
         self._clause_breaks = PhraseIndex(rules.clause_breaks)
         self._uncertain = PhraseIndex(rules.uncertain_answers)
+        self._negation = PhraseIndex(rules.negation_cues)
         self._reassertions = PhraseIndex(rules.reassertions)
         self._body_context = PhraseIndex(rules.funnel_body_context)
+        self._metal_descriptors = PhraseIndex(rules.metal_descriptors)
 
     @classmethod
     def from_file(cls, tokenizer: TokenizerLike, path: Any = DEFAULT_RULES_PATH) -> "SafetyDetector":
@@ -171,7 +176,7 @@ class SafetyDetector:
                 if not names:
                     (floor if mention.category is FLOOR else warning).append(evidence)
             elif (
-                mention.category is not NEURO_RED_FLAG
+                mention.category not in (NEURO_RED_FLAG, WOUND_EMERGENCY)
                 and reasons
                 and GENERAL_QUESTION not in names
                 and all(r.outcome is Outcome.ASK for r in reasons)
@@ -186,9 +191,10 @@ class SafetyDetector:
                 kept.append(evidence)
 
         kept.extend(self._reasserted(message, suppressed, text))
+        kept.extend(self._described_as_metal(message, unclear, text))
 
         category: Category | None = None
-        for candidate in (EXPOSED_HARDWARE, NEURO_RED_FLAG):
+        for candidate in (EXPOSED_HARDWARE, NEURO_RED_FLAG, WOUND_EMERGENCY):
             if any(e.category is candidate for e in kept):
                 category = candidate
                 break
@@ -219,6 +225,19 @@ class SafetyDetector:
         counts = {language: len(typed & markers) for language, markers in self.rules.reply_language_markers.items()}
         language, count = max(counts.items(), key=lambda item: item[1], default=(None, 0))
         return language if count >= self.rules.reply_language_min_markers else None
+
+    def _described_as_metal(self, m: Message, unclear: List[Evidence], text: str) -> List[Evidence]:
+        """ "Something pointy has pushed out through my scar. It's shiny and grey.": an unclear
+        exposure in a message that describes the thing as metal (not negated) is exposed metal."""
+        if not unclear:
+            return []
+        negations = m.spans(self._negation)
+        for span in m.spans(self._metal_descriptors):
+            if any(0 <= span.start - n.end <= 1 for n in negations):
+                continue  # "not shiny", "no metal"
+            snippet, start, end = m.text([span], text)
+            return [Evidence(EXPOSED_HARDWARE, "described_as_metal", snippet, start, end, ())]
+        return []
 
     def _reasserted(self, m: Message, suppressed: List[Evidence], text: str) -> List[Evidence]:
         """A hypothetical exposure followed by "mine just did" is a report."""

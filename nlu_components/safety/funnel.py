@@ -2,8 +2,8 @@
 
 Stages, from the most to the least certain (the first that applies decides):
 
-- `rules`: the rules found a current report of exposed hardware or a neurological
-  red flag: the emergency reply, whatever the classifier said;
+- `rules`: the rules found a current report of exposed hardware, a neurological
+  red flag or a wound emergency: the emergency reply, whatever the classifier said;
 - `rules_context`: the classifier says emergency but the rules read the mention as
   negated, hypothetical, old or resolved: the bot asks rather than guess;
 - `rules_unclear`: the rules found a possible exposure (an opening with something in
@@ -61,6 +61,7 @@ class Intents:
 
     exposed: str
     neuro: str
+    wound: str
     unclear_exposed: str
     unclear_neuro: str
     fallback: str
@@ -108,6 +109,9 @@ def decide(signals: Signals, intents: Intents, clarifying_for: Mapping[str, str]
         return Decision(intents.exposed, Stage.RULES)
     if signals.rules_category == Category.NEURO_RED_FLAG:
         return Decision(intents.neuro, Stage.RULES)
+    if signals.rules_category == Category.WOUND_EMERGENCY and classified not in (intents.exposed, intents.neuro):
+        # The classifier's exposed or neurological emergency, if it has one, says more.
+        return Decision(intents.wound, Stage.RULES)
     if classified == intents.exposed and signals.rules_contradict_exposed:
         return Decision(intents.unclear_exposed, Stage.RULES_CONTEXT)
     if signals.rules_category == Category.UNCLEAR_EXPOSURE and classified != intents.exposed:

@@ -1,5 +1,6 @@
 """Find the mentions in a message, before any context: exposed hardware, unclear
-exposure, neurological red flags, and the funnel's floor and warning mentions.
+exposure, neurological red flags, wound emergencies, and the funnel's floor and
+warning mentions.
 
 A mention is an anchor (a hardware or body word) and a trigger (an exposure or
 change phrase) close together; `context.py` then decides whether the message
@@ -8,10 +9,10 @@ says it is happening now.
 
 from __future__ import annotations
 
-from typing import List, Tuple
+from typing import Callable, List, Tuple
 
 from nlu_components.safety.normalise import within_edits
-from nlu_components.safety.rules import SafetyRules
+from nlu_components.safety.rules import FlagRules, SafetyRules
 from nlu_components.safety.text_spans import Category, Mention, Message, PhraseIndex, Span, gap, nearest
 
 
@@ -41,14 +42,18 @@ class MentionFinder:
         self._floor_things = PhraseIndex(r.floor_things | r.hardware | r.object_descriptions | r.unclear_objects)
         self._floor_objects = frozenset(r.floor_objects | r.hardware | r.object_descriptions)
         self._floor_openings = PhraseIndex(r.floor_openings | r.wound_opening | r.strong_exposure | r.visible_exposure)
-        self._neuro = [
-            (flag.name, PhraseIndex(flag.body), PhraseIndex(flag.change), PhraseIndex(flag.standalone))
-            for flag in r.neuro_flags
-        ]
+        self._neuro = [_IndexedFlag(flag) for flag in r.neuro_flags]
+        self._wound = [_IndexedFlag(flag) for flag in r.wound_flags]
 
     def find(self, m: Message) -> List[Mention]:
         exposed, unclear = self._exposure_mentions(m)
-        return exposed + self._neuro_mentions(m) + unclear + self._floor_mentions(m) + self._warning_mentions(m)
+        neuro = self._flag_mentions(
+            m, Category.NEURO_RED_FLAG, self._neuro, self.rules.neuro_window, m.near_in_sentence
+        )
+        wound = self._flag_mentions(
+            m, Category.WOUND_EMERGENCY, self._wound, self.rules.wound_window, m.near_in_message
+        )
+        return exposed + neuro + wound + unclear + self._floor_mentions(m) + self._warning_mentions(m)
 
     def _surface_phrases(self, m: Message) -> List[Span]:
         """ "out of his skin", "thru the wound": a preposition, a few words, a surface."""
@@ -211,15 +216,34 @@ class MentionFinder:
             for place in m.spans(self._finding_locations)
         )
 
-    def _neuro_mentions(self, m: Message) -> List[Mention]:
+    @staticmethod
+    def _flag_mentions(
+        m: Message,
+        category: Category,
+        flags: List["_IndexedFlag"],
+        window: int,
+        near: Callable[[List[Span], Span, int], List[Span]],
+    ) -> List[Mention]:
+        """Each flag's standalone phrases, and its body and change words within `window`
+        (`near` says where: the same sentence, or anywhere in the message)."""
         mentions: List[Mention] = []
-        for name, body_index, change_index, standalone_index in self._neuro:
-            for span in m.spans(standalone_index):
-                mentions.append(Mention(Category.NEURO_RED_FLAG, name, (), span, m.phrase(span)))
-            bodies = m.spans(body_index)
-            for change in m.spans(change_index):
-                near = m.near_in_sentence(bodies, change, self.rules.neuro_window)
-                if near:
-                    anchor = nearest(near, change)
-                    mentions.append(Mention(Category.NEURO_RED_FLAG, name, (anchor,), change, m.phrase(change)))
+        for flag in flags:
+            for span in m.spans(flag.standalone):
+                mentions.append(Mention(category, flag.name, (), span, m.phrase(span)))
+            bodies = m.spans(flag.body)
+            for change in m.spans(flag.change):
+                close = near(bodies, change, window)
+                if close:
+                    anchor = nearest(close, change)
+                    mentions.append(Mention(category, flag.name, (anchor,), change, m.phrase(change)))
         return mentions
+
+
+class _IndexedFlag:
+    """One red flag's phrase lists, indexed for lookup."""
+
+    def __init__(self, flag: FlagRules) -> None:
+        self.name = flag.name
+        self.body = PhraseIndex(flag.body)
+        self.change = PhraseIndex(flag.change)
+        self.standalone = PhraseIndex(flag.standalone)

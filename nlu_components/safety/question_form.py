@@ -9,8 +9,10 @@ generic_auxiliaries, personal_words, addressing_phrases).
 
 from __future__ import annotations
 
+from typing import FrozenSet, List
+
 from nlu_components.safety.normalise import BOUNDARY_MARKERS
-from nlu_components.safety.rules import SafetyRules
+from nlu_components.safety.rules import Phrase, SafetyRules
 from nlu_components.safety.text_spans import Mention, Message, PhraseIndex
 
 GENERAL_QUESTION = "general_question"
@@ -64,16 +66,30 @@ class QuestionForm:
         return True
 
     def _is_question(self, m: Message, sentence: int) -> bool:
-        """A question mark, or a clause that opens with a question word."""
+        """A question mark, or a clause that opens with a question word (but not one that opens
+        a statement with its subject left out: "can see the rod")."""
+        indices = m.sentence_indices(sentence)
+        words = [m.norms[i] for i in indices if m.norms[i] not in BOUNDARY_MARKERS]
         if sentence in m.questions:
-            return True
+            return not self._ends_in_a_tag(words)
         return any(
             m.norms[i] in self.rules.question_starts
             and (i == 0 or m.clause[i - 1] != m.clause[i] or m.norms[i - 1] in BOUNDARY_MARKERS)
             # "can not walk" opens a statement, not a question
             and not (i + 1 < len(m.norms) and m.norms[i + 1] == "not")
-            for i in m.sentence_indices(sentence)
+            and not self._starts_with(m.norms[i + 1 :], self.rules.question_elided_subject_verbs)
+            for i in indices
         )
+
+    def _ends_in_a_tag(self, words: List[str]) -> bool:
+        """ "it's only a little metal showing, not a big deal right?": a statement with a tag."""
+        if not words or words[0] in self.rules.question_starts:
+            return False
+        return any(tuple(words[-len(tag) :]) == tag for tag in self.rules.question_statement_tags)
+
+    @staticmethod
+    def _starts_with(words: List[str], phrases: FrozenSet[Phrase]) -> bool:
+        return any(tuple(words[: len(p)]) == p for p in phrases)
 
     def _asks_in_general(self, m: Message, sentence: int, mention: Mention) -> bool:
         """A question opened by a generic auxiliary ("does", "can", "why does", "how do")

@@ -24,8 +24,9 @@ class SafetyRulesError(ValueError):
 
 
 @dataclass(frozen=True)
-class NeuroFlagRules:
-    """Phrases for one neurological red flag (e.g. saddle numbness)."""
+class FlagRules:
+    """Phrases for one red flag (saddle numbness; pus with a fever): a body word and a change
+    word close together, or a standalone phrase."""
 
     name: str
     body: FrozenSet[Phrase]
@@ -69,12 +70,15 @@ class SafetyRules:
     question_present_window: int
     question_definite_window: int
     question_adjective_gap: int
+    question_elided_subject_verbs: FrozenSet[Phrase]
+    question_statement_tags: FrozenSet[Phrase]
     definite_words: FrozenSet[str]
     generic_auxiliaries: FrozenSet[str]
     personal_words: FrozenSet[str]
     addressing_phrases: FrozenSet[Phrase]
     wound_opening: FrozenSet[Phrase]
     unclear_objects: FrozenSet[Phrase]
+    metal_descriptors: FrozenSet[Phrase]
     skin_words: FrozenSet[str]
     clause_breaks: FrozenSet[Phrase]
     hedges: FrozenSet[Phrase]
@@ -84,7 +88,11 @@ class SafetyRules:
     reassertions: FrozenSet[Phrase]
     reassert_after: FrozenSet[str]
     neuro_window: int
-    neuro_flags: Tuple[NeuroFlagRules, ...]
+    neuro_flags: Tuple[FlagRules, ...]
+    # Wound emergencies (the ladder's "emergency now" wound findings): body and change words
+    # anywhere in the message within `wound_window` words.
+    wound_window: int
+    wound_flags: Tuple[FlagRules, ...]
     funnel_body_context: FrozenSet[Phrase]
     floor_window: int
     floor_things: FrozenSet[Phrase]
@@ -157,17 +165,22 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
             raise SafetyRulesError(f"{source}: '{path}' must be a positive integer")
         return value
 
-    neuro_raw = get("neurological_red_flags")
-    neuro_flags: List[NeuroFlagRules] = []
-    for name in sorted(key for key in neuro_raw if key != "window"):
-        neuro_flags.append(
-            NeuroFlagRules(
+    def flags(section: str) -> List[FlagRules]:
+        raw_flags = get(section)
+        if not isinstance(raw_flags, Mapping):
+            raise SafetyRulesError(f"{source}: '{section}' must be a mapping of flags")
+        return [
+            FlagRules(
                 name=name,
-                body=phrases(f"neurological_red_flags.{name}.body"),
-                change=phrases(f"neurological_red_flags.{name}.change"),
-                standalone=phrases(f"neurological_red_flags.{name}.standalone"),
+                body=phrases(f"{section}.{name}.body"),
+                change=phrases(f"{section}.{name}.change"),
+                standalone=phrases(f"{section}.{name}.standalone"),
             )
-        )
+            for name in sorted(key for key in raw_flags if key != "window")
+        ]
+
+    neuro_flags = flags("neurological_red_flags")
+    wound_flags = flags("wound_emergencies")
 
     markers_raw = get("reply_languages.markers")
     if not isinstance(markers_raw, Mapping) or not all(
@@ -208,12 +221,15 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         question_present_window=number("question_form.present_window"),
         question_definite_window=number("question_form.definite_window"),
         question_adjective_gap=number("question_form.adjective_gap"),
+        question_elided_subject_verbs=phrases("question_form.elided_subject_verbs"),
+        question_statement_tags=phrases("question_form.statement_tags"),
         definite_words=words("definite_words"),
         generic_auxiliaries=words("generic_auxiliaries"),
         personal_words=words("personal_words"),
         addressing_phrases=phrases("addressing_phrases"),
         wound_opening=phrases("wound_opening"),
         unclear_objects=phrases("unclear_objects"),
+        metal_descriptors=phrases("metal_descriptors"),
         skin_words=frozenset(tokenise("skin wound")),
         clause_breaks=phrases("clause_breaks"),
         hedges=phrases("hedges"),
@@ -224,6 +240,8 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         reassert_after=names("reassert_after"),
         neuro_window=number("neurological_red_flags.window"),
         neuro_flags=tuple(neuro_flags),
+        wound_window=number("wound_emergencies.window"),
+        wound_flags=tuple(wound_flags),
         funnel_body_context=phrases("funnel.body_context"),
         floor_window=number("funnel.floor.window"),
         floor_things=phrases("funnel.floor.things"),

@@ -19,6 +19,9 @@ class Category(str, Enum):
 
     EXPOSED_HARDWARE = "exposed_hardware"
     NEURO_RED_FLAG = "neuro_red_flag"
+    # An "emergency now" wound finding with no metal seen: an opened wound or a leaking hole
+    # over the hardware, pus with a fever, red streaks, shivering or confusion with a fever.
+    WOUND_EMERGENCY = "wound_emergency"
     UNCLEAR_EXPOSURE = "unclear_exposure"
     # A thing and an opening or seeing word in one sentence: the funnel's floor.
     FLOOR = "floor"
@@ -125,6 +128,10 @@ class Message:
 
     def same_clause(self, a: Span, b: Span) -> bool:
         return self.clause[a.start] == self.clause[b.start]
+
+    def near_in_message(self, spans: Iterable[Span], at: Span, window: int) -> List[Span]:
+        """The spans, in any sentence, not overlapping `at`, within `window` words of it."""
+        return [s for s in spans if not overlaps(s, at) and gap(s, at) <= window]
 
     def near_in_sentence(self, spans: Iterable[Span], at: Span, window: int) -> List[Span]:
         """The spans in `at`'s sentence, not overlapping it, within `window` words of it."""

@@ -31,12 +31,13 @@ def chat(offline_agent, event_loop_for_agent):
     return send
 
 
-EMERGENCY_OPENINGS = (emergency_opening(), emergency_opening("emergency_neurological"))
+WOUND_OPENING = emergency_opening("emergency_wound")
+EMERGENCY_OPENINGS = (emergency_opening(), emergency_opening("emergency_neurological"), WOUND_OPENING)
 WARNING_OPENING = emergency_opening("warning_signs")
 
 
 def first_reply_is_emergency(replies: List[str]) -> bool:
-    """The exposed-metal or the neurological emergency reply came first."""
+    """The exposed-metal, the neurological or the wound emergency reply came first."""
     return bool(replies) and replies[0].startswith(EMERGENCY_OPENINGS)
 
 
@@ -88,6 +89,23 @@ def test_neurological_red_flags(chat) -> None:
 
 def test_warning_signs_get_the_urgent_reply(chat) -> None:
     assert chat("there's a red bump over my screw, no metal showing")[0].startswith(WARNING_OPENING)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pus is coming out of my incision and my temperature is 38.5",
+        "my scar has come apart at the bottom, no metal that I can see",
+        "red streaks are spreading out from my incision",
+    ],
+)
+def test_a_wound_emergency_gets_its_emergency_reply_first(chat, text: str) -> None:
+    assert chat(text)[0].startswith(WOUND_OPENING)
+
+
+def test_a_wound_emergency_mid_form(chat) -> None:
+    assert "How should they reach you" in chat("can I talk to a nurse")[0]
+    assert chat("there's a small hole in my scar and it keeps leaking")[0].startswith(WOUND_OPENING)
 
 
 ASK_METAL = "Can you see metal through the skin right now?"

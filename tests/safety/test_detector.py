@@ -402,3 +402,34 @@ def test_a_modal_or_when_before_the_exposure_speaks_of_what_can_happen(detector,
 
 def test_a_modal_before_a_seeing_verb_is_still_a_report(detector, nlp) -> None:
     assert detector.analyse(nlp.make_doc("i can see the screw in my scar")).category is EXPOSED_HARDWARE
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A question word before a seeing verb opens a statement whose subject is left out.
+        ("can see the rod", EXPOSED_HARDWARE),
+        ("can you see the rod on an x-ray?", None),
+        # A statement with a tag at its end is no general question.
+        ("it's only a little metal showing, not a big deal right?", EXPOSED_HARDWARE),
+        # A simile is not another object; "screw this morning" is not "screw this".
+        ("the screw is poking out of my back like a little robot", EXPOSED_HARDWARE),
+        ("skin gave way over the screw this morning, I can see it", EXPOSED_HARDWARE),
+        ("there's metal at the bottom of the hole, I can see it with my phone torch", EXPOSED_HARDWARE),
+        # An unclear thing described as metal elsewhere in the message is metal; not when negated.
+        ("something pointy has pushed out through my scar. it's shiny and grey.", EXPOSED_HARDWARE),
+        # "is out" after a removal is the removal.
+        ("they took the screw out last year, its out now and I feel better", None),
+        # Seeing the skin over the implant is about the skin.
+        ("I noticed that the skin over my implant looks tight and glossy", None),
+    ],
+)
+def test_rules_that_generalise_from_the_sixth_round(
+    detector: SafetyDetector, nlp: Language, text: str, expected
+) -> None:
+    assert detector.analyse(nlp.make_doc(text)).category == expected
+
+
+def test_a_negated_metal_description_does_not_make_it_metal(detector: SafetyDetector, nlp: Language) -> None:
+    verdict = detector.analyse(nlp.make_doc("something pointy has pushed out through my scar, not silver, white"))
+    assert verdict.category is not EXPOSED_HARDWARE

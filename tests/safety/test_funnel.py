@@ -13,6 +13,7 @@ from nlu_components.safety.funnel import Decision, Intents, Signals, Stage, deci
 INTENTS = Intents(
     exposed="report_exposed_hardware",
     neuro="report_neurological_red_flags",
+    wound="report_wound_emergency",
     unclear_exposed="report_possible_exposed_hardware",
     unclear_neuro="report_possible_neurological_red_flags",
     fallback="nlu_fallback",
@@ -117,3 +118,16 @@ def test_a_classifier_exposure_on_a_warning_finding_alone_gets_the_question() ->
     )
     with_a_thing = replace(signals, floor=True, floor_object=True)
     assert decide(with_a_thing, INTENTS, CLARIFYING).stage is Stage.CLASSIFIER
+
+
+@pytest.mark.parametrize("classified", ["report_warning_signs", "out_of_scope", "ask_how_rare", None])
+def test_a_rules_wound_emergency_overrides_any_lesser_intent(classified: str | None) -> None:
+    signals = replace(NOTHING, classified=classified, rules_category=Category.WOUND_EMERGENCY, floor=True, warning=True)
+    assert decide(signals, INTENTS, CLARIFYING) == Decision("report_wound_emergency", Stage.RULES)
+
+
+def test_the_classifiers_exposed_emergency_is_kept_over_a_wound_emergency() -> None:
+    signals = replace(
+        NOTHING, classified="report_exposed_hardware", rules_category=Category.WOUND_EMERGENCY, body_context=True
+    )
+    assert decide(signals, INTENTS, CLARIFYING) == Decision(None, Stage.CLASSIFIER)

@@ -9,14 +9,11 @@ from typing import Dict, List
 
 import pytest
 
+from contract import EMERGENCY_INTENTS, SAFETY_LABEL_INTENTS
 from tests.conftest import load_safety_messages
 
 pytestmark = pytest.mark.needs_model
 
-EMERGENCY_INTENTS = {
-    "exposed_hardware": "report_exposed_hardware",
-    "neuro_red_flag": "report_neurological_red_flags",
-}
 MESSAGES = load_safety_messages()
 
 
@@ -29,14 +26,15 @@ def predictions(offline_agent, event_loop_for_agent) -> List[Dict]:
     return [{**m, "intent": p["intent"]["name"]} for m, p in zip(MESSAGES, parsed, strict=True)]
 
 
-@pytest.mark.parametrize("category", sorted(EMERGENCY_INTENTS))
+@pytest.mark.parametrize("category", sorted(SAFETY_LABEL_INTENTS))
 def test_recall_is_1_for_every_emergency_category(predictions: List[Dict], category: str) -> None:
-    expected = EMERGENCY_INTENTS[category]
+    expected = SAFETY_LABEL_INTENTS[category]
     misses = [p["text"] for p in predictions if p["expect"] == category and p["intent"] != expected]
     assert misses == []
 
 
 def test_false_alarms_on_non_emergencies_are_at_most_3_percent(predictions: List[Dict]) -> None:
-    negatives = [p for p in predictions if p["expect"] not in EMERGENCY_INTENTS]
-    alarms = [p["text"] for p in negatives if p["intent"] in EMERGENCY_INTENTS.values()]
+    # The wound-emergency reply on a message labelled as no emergency counts as an alarm too.
+    negatives = [p for p in predictions if p["expect"] not in SAFETY_LABEL_INTENTS]
+    alarms = [p["text"] for p in negatives if p["intent"] in EMERGENCY_INTENTS]
     assert len(alarms) / len(negatives) <= 0.03, alarms

@@ -15,29 +15,15 @@ from actions.triage_ladder import emergency_now_findings
 from nlu_components.safety.detector import SafetyDetector
 from nlu_components.safety.text_spans import Category
 
-ESCALATED = {Category.EXPOSED_HARDWARE, Category.NEURO_RED_FLAG}
-
-# Emergencies the detector has no category for yet: wound infection with fever or streaks, and a
-# small leaking hole over the metal with no metal seen. They reach the warning-signs reply, whose
-# "go now" list names them. Strict: a test here fails once the detector learns one, so the list
-# cannot go stale; an example not listed must be escalated. Issue 11 stays open for them.
-NOT_YET_ESCALATED = {
-    "there is a tiny hole in my scar over the screws and it keeps leaking",
-    "pus is coming out of my incision and my temperature is 38.5",
-    "there are red lines spreading out from my scar",
-    "I have the shakes and a fever and I feel really confused",
-}
+ESCALATED = {Category.EXPOSED_HARDWARE, Category.NEURO_RED_FLAG, Category.WOUND_EMERGENCY}
 
 
 def _cases() -> List[Any]:
-    cases: List[Any] = []
-    for finding in emergency_now_findings():
-        for example in finding.examples:
-            marks = []
-            if example in NOT_YET_ESCALATED:
-                marks = [pytest.mark.xfail(strict=True, reason="no detector category yet (issue 11)")]
-            cases.append(pytest.param(finding.id, example, marks=marks, id=f"{finding.id}:{example[:40]}"))
-    return cases
+    return [
+        pytest.param(finding.id, example, id=f"{finding.id}:{example[:40]}")
+        for finding in emergency_now_findings()
+        for example in finding.examples
+    ]
 
 
 def test_the_ladder_has_emergency_findings_with_examples() -> None:
