@@ -95,6 +95,12 @@ def safety_scores(labels: Sequence[str], predicted: Sequence[str]) -> Dict[str, 
     negatives = [p for g, p in pairs if g not in SAFETY_LABEL_INTENTS]
     result["false_alarms"] = sum(p in EMERGENCY_INTENTS for p in negatives)
     result["false_alarm_rate"] = _share(result["false_alarms"], len(negatives))
+    # Of those, the warning signs the wound-emergency rules sent to the emergency department (the
+    # triage ladder puts an opened wound, pus with a fever and red streaks there; a set's writer may
+    # have labelled them warning signs): counted in false_alarms, and shown apart.
+    result["warning_signs_to_wound_emergency"] = sum(
+        p == WOUND_EMERGENCY_INTENT for g, p in pairs if g == "warning_signs"
+    )
     result["asked_clarifying_question"] = sum(p in CLARIFYING_QUESTION_INTENTS for p in predicted)
     warnings = [p for g, p in pairs if g == "warning_signs"]
     # A warning sign that got the wound-emergency reply was sent higher, not lower.

@@ -112,6 +112,12 @@ def test_safety_scores_count_recall_false_alarms_and_questions() -> None:
     assert scores["asked_clarifying_question"] == 1 and scores["warning_signs_as_urgent"] == 1.0
 
 
+def test_a_warning_sign_sent_to_the_wound_emergency_is_an_alarm_shown_apart() -> None:
+    scores = safety_scores(["warning_signs", "not_emergency"], ["report_wound_emergency", "ask_how_rare"])
+    assert scores["false_alarms"] == 1 and scores["warning_signs_to_wound_emergency"] == 1
+    assert scores["warning_signs_as_urgent"] == 1.0 and scores["wound_emergencies"] == 1
+
+
 def test_training_duplicates_are_found_after_light_normalisation() -> None:
     from evaluation.overlap import normalise_text, training_duplicates
     from evaluation.sets import Example
