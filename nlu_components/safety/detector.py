@@ -229,7 +229,8 @@ class SafetyDetector:
     def _described_as_metal(self, m: Message, unclear: List[Evidence], text: str) -> List[Evidence]:
         """ "Something pointy has pushed out through my scar. It's shiny and grey.": an unclear
         exposure in a message that describes the thing as metal (not negated) is exposed metal."""
-        if not unclear:
+        # Only mentions that named no hardware: one a clinician saw last week is asked about.
+        if not any(e.rule in ("no_hardware_word", "wound_opened") for e in unclear):
             return []
         negations = m.spans(self._negation)
         for span in m.spans(self._metal_descriptors):

@@ -63,9 +63,16 @@ class MentionFinder:
             for surface in surfaces:
                 if 0 <= surface.start - prep.end <= self.rules.surface_preposition_gap and m.same_clause(surface, prep):
                     spans.append(Span(prep.start, surface.end))
-        # "the skin over it is gone"
-        for surface in surfaces:
+        return spans + self._broken_skin(m)
+
+    def _broken_skin(self, m: Message) -> List[Span]:
+        """ "the skin over it is gone", "where the skin's gone": a surface word, then a breakdown word."""
+        spans = []
+        negations = m.spans(self._negation)
+        for surface in m.spans(self._surfaces):
             for broken in m.spans(self._breakdown):
+                if any(0 <= broken.start - n.end <= 1 for n in negations):
+                    continue  # "the skin isnt broken"
                 if 0 <= broken.start - surface.end <= self.rules.surface_breakdown_gap and m.same_clause(
                     surface, broken
                 ):
@@ -96,7 +103,8 @@ class MentionFinder:
                 near = [h for h in hardware if h.end <= trigger.start]
             if near:
                 anchor = nearest(near, trigger)
-                opened = any(m.same_sentence(o, trigger) for o in m.spans(self._opening))
+                # An opening or broken skin in the sentence outweighs a word for intact skin.
+                opened = any(m.same_sentence(o, trigger) for o in m.spans(self._opening) + self._broken_skin(m))
                 window = self.rules.intact_skin_window
                 reach = self.rules.closed_skin_window
                 near_closed = any(gap(s, trigger) <= reach or gap(s, anchor) <= reach for s in closed)

@@ -100,7 +100,13 @@ class Normaliser:
 
         Sentence-ending punctuation and line breaks become SENTENCE_END ("||"),
         other punctuation CLAUSE_END ("|"), so the detector can scope its rules.
+        The text is tokenised in lower case: spaCy's contractions are case-sensitive, so
+        "MY LEGS WONT HOLD ME UP" would keep "WONT" whole where the rules split "wont".
+        Offsets stay those of the original text (lower-casing that changes a length is skipped).
         """
+        lowered = doc.text.lower()
+        if lowered != doc.text and len(lowered) == len(doc.text):
+            doc = self._tokenizer(lowered)
         words: List[NormalisedWord] = []
         for token in doc:
             end = token.idx + len(token)

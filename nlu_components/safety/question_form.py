@@ -43,6 +43,8 @@ class QuestionForm:
             return True
         if any(m.same_clause(cue, mention.trigger) for cue in m.spans(self._current)):
             return False  # "...and now there's something metal in it??"
+        if self._answered_with_a_time(m, sentence):
+            return False  # "is it normal to not feel the toilet paper when you wipe? started today"
         if not self._is_question(m, sentence):
             return False
         if not strict:
@@ -64,6 +66,11 @@ class QuestionForm:
             ):
                 return False
         return True
+
+    def _answered_with_a_time(self, m: Message, sentence: int) -> bool:
+        """The next sentence opens with a current cue ("started today", "since this morning")."""
+        following = [i for i in m.sentence_indices(sentence + 1) if m.norms[i] not in BOUNDARY_MARKERS]
+        return bool(following) and any(cue.start == following[0] for cue in m.spans(self._current))
 
     def _is_question(self, m: Message, sentence: int) -> bool:
         """A question mark, or a clause that opens with a question word (but not one that opens

@@ -9,7 +9,7 @@ from typing import Dict, List
 
 import pytest
 
-from contract import EMERGENCY_INTENTS, SAFETY_LABEL_INTENTS
+from contract import EMERGENCY_INTENTS, SAFETY_LABEL_INTENTS, WOUND_EMERGENCY_INTENT
 from tests.conftest import load_safety_messages
 
 pytestmark = pytest.mark.needs_model
@@ -34,7 +34,13 @@ def test_recall_is_1_for_every_emergency_category(predictions: List[Dict], categ
 
 
 def test_false_alarms_on_non_emergencies_are_at_most_3_percent(predictions: List[Dict]) -> None:
-    # The wound-emergency reply on a message labelled as no emergency counts as an alarm too.
+    # The wound-emergency reply is an alarm on a message labelled no emergency; on one labelled a
+    # warning sign it follows the triage ladder (an opened wound, pus with a fever: go now).
     negatives = [p for p in predictions if p["expect"] not in SAFETY_LABEL_INTENTS]
-    alarms = [p["text"] for p in negatives if p["intent"] in EMERGENCY_INTENTS]
+    alarms = [
+        p["text"]
+        for p in negatives
+        if p["intent"] in EMERGENCY_INTENTS
+        and not (p["intent"] == WOUND_EMERGENCY_INTENT and p["expect"] == "warning_signs")
+    ]
     assert len(alarms) / len(negatives) <= 0.03, alarms
