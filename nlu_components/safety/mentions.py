@@ -55,7 +55,7 @@ class MentionFinder:
         )
         return exposed + neuro + wound + unclear + self._floor_mentions(m) + self._warning_mentions(m)
 
-    def _surface_phrases(self, m: Message) -> List[Span]:
+    def _surface_phrases(self, m: Message, broken_skin: List[Span]) -> List[Span]:
         """ "out of his skin", "thru the wound": a preposition, a few words, a surface."""
         surfaces = m.spans(self._surfaces)
         spans = []
@@ -63,16 +63,13 @@ class MentionFinder:
             for surface in surfaces:
                 if 0 <= surface.start - prep.end <= self.rules.surface_preposition_gap and m.same_clause(surface, prep):
                     spans.append(Span(prep.start, surface.end))
-        return spans + self._broken_skin(m)
+        return spans + broken_skin
 
     def _broken_skin(self, m: Message) -> List[Span]:
         """ "the skin over it is gone", "where the skin's gone": a surface word, then a breakdown word."""
         spans = []
-        negations = m.spans(self._negation)
         for surface in m.spans(self._surfaces):
-            for broken in m.spans(self._breakdown):
-                if any(0 <= broken.start - n.end <= 1 for n in negations):
-                    continue  # "the skin isnt broken"
+            for broken in self._unnegated(m, self._breakdown):  # not "the skin isnt broken"
                 if 0 <= broken.start - surface.end <= self.rules.surface_breakdown_gap and m.same_clause(
                     surface, broken
                 ):
@@ -84,11 +81,13 @@ class MentionFinder:
         unclear_objects = m.spans(self._unclear_objects)
         intact = self._unnegated(m, self._intact)
         closed = self._unnegated(m, self._closed)
+        broken_skin = self._broken_skin(m)
+        openings = m.spans(self._opening) + broken_skin
         exposed: List[Mention] = []
         unclear: List[Mention] = []
         triggers = (
             [("strong", s) for s in m.spans(self._strong)]
-            + [("surface", s) for s in self._surface_phrases(m)]
+            + [("surface", s) for s in self._surface_phrases(m, broken_skin)]
             + [("visible", s) for s in m.spans(self._visible)]
         )
         m.triggers = [trigger for _, trigger in triggers]
@@ -104,7 +103,7 @@ class MentionFinder:
             if near:
                 anchor = nearest(near, trigger)
                 # An opening or broken skin in the sentence outweighs a word for intact skin.
-                opened = any(m.same_sentence(o, trigger) for o in m.spans(self._opening) + self._broken_skin(m))
+                opened = any(m.same_sentence(o, trigger) for o in openings)
                 window = self.rules.intact_skin_window
                 reach = self.rules.closed_skin_window
                 near_closed = any(gap(s, trigger) <= reach or gap(s, anchor) <= reach for s in closed)
