@@ -163,11 +163,14 @@ def remove_messages(path: Path, texts: Iterable[str]) -> int:
             kept.extend(block)
         block.clear()
 
-    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
-        if line.startswith("  - "):
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    # The messages list may be written indented ("  - text:") or not ("- text:").
+    item = next((line[: line.index("- ")] for line in lines if line.lstrip().startswith("- ")), "  ")
+    for line in lines:
+        if line.startswith(item + "- "):
             flush()
             block.append(line)
-        elif block and line.startswith("    "):
+        elif block and line.startswith(item + "  "):
             block.append(line)
         else:
             flush()

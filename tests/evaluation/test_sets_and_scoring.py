@@ -153,3 +153,15 @@ def test_removing_messages_keeps_the_rest_of_the_file_as_written(tmp_path: Path)
         "    label: ask_why_screws_loosen\n"
         "    voice: sms\n"
     )
+
+
+def test_removing_messages_from_a_list_written_without_indentation(tmp_path: Path) -> None:
+    path = tmp_path / "set.yml"
+    path.write_text(
+        "messages:\n- text: thanks\n  label: thank\n- text: why do screws loosen?\n  label: ask_why_screws_loosen\n",
+        encoding="utf-8",
+    )
+    assert remove_messages(path, ["thanks"]) == 1
+    assert (
+        path.read_text(encoding="utf-8") == "messages:\n- text: why do screws loosen?\n  label: ask_why_screws_loosen\n"
+    )

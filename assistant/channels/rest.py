@@ -1,0 +1,190 @@
+"""The REST channel the web widget uses, with input validation and honest status codes.
+
+Rasa's stock REST channel answers 200 even when handling the message failed,
+and accepts a missing sender (every such message then shares one
+conversation). This channel rejects bad input with a 4xx and a JSON error that
+says what to fix, and answers 500 when the assistant failed, returning any
+replies already produced (an emergency reply is never dropped).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, List, Tuple
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from assistant.channels.platform import PLATFORM_PREFIXES
+from assistant.emergency_numbers import EmergencyNumbers
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_MESSAGE_CHARS = 2000
+# Answer after this many seconds with the replies produced so far (an emergency
+# reply is sent before any custom action runs); handling goes on in the background.
+DEFAULT_REPLY_DEADLINE_S = 10.0
+MAX_SENDER_CHARS = 128
+
+
+class InvalidRequest(ValueError):
+    """A request the channel refuses, with the HTTP status to answer."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    sender: str
+    text: str
+    metadata: Dict[str, Any] | None
+
+
+def _clean_text(text: str) -> str:
+    """Drop control characters (but keep line breaks and tabs) and trim."""
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")).strip()
+
+
+def parse_request_body(body: bytes, max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS) -> IncomingMessage:
+    """Validate a webhook body: JSON {"sender": str, "message": str, "metadata"?: object}.
+
+    Raises:
+        InvalidRequest: with status 400 (malformed) or 413 (too long).
+    """
+    usage = 'send JSON like {"sender": "a-conversation-id", "message": "your question"}'
+    if not body or not body.strip():
+        raise InvalidRequest(400, f"The request body is empty; {usage}.")
+    if len(body) > max_message_chars * 4 + 4096:
+        raise InvalidRequest(413, f"The request is too large; messages are limited to {max_message_chars} characters.")
+    try:
+        decoded = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidRequest(400, f"The request body is not UTF-8 text; {usage}.") from None
+    try:
+        payload = json.loads(decoded)
+    except json.JSONDecodeError as error:
+        raise InvalidRequest(
+            400, f"The request body is not valid JSON ({error.msg} at position {error.pos}); {usage}."
+        ) from None
+    if not isinstance(payload, dict):
+        raise InvalidRequest(400, f"The request body must be a JSON object; {usage}.")
+
+    sender = payload.get("sender")
+    if not isinstance(sender, str) or not sender.strip():
+        raise InvalidRequest(400, f'"sender" is required and must be a non-empty string; {usage}.')
+    if len(sender) > MAX_SENDER_CHARS:
+        raise InvalidRequest(400, f'"sender" is longer than {MAX_SENDER_CHARS} characters.')
+    if sender.strip().startswith(PLATFORM_PREFIXES):
+        raise InvalidRequest(
+            400, f'"sender" may not start with {", ".join(PLATFORM_PREFIXES)}: those are platform conversations.'
+        )
+
+    message = payload.get("message")
+    if not isinstance(message, str):
+        raise InvalidRequest(400, f'"message" is required and must be a string; {usage}.')
+    text = _clean_text(message)
+    if not text:
+        raise InvalidRequest(400, '"message" is empty. Type a question, or tell us what you see.')
+    if len(text) > max_message_chars:
+        raise InvalidRequest(
+            413,
+            f'"message" is {len(text)} characters; the limit is {max_message_chars}. Please send it in shorter parts.',
+        )
+
+    metadata = payload.get("metadata")
+    if metadata is not None and not isinstance(metadata, dict):
+        raise InvalidRequest(400, '"metadata" must be a JSON object when given.')
+    return IncomingMessage(sender=sender.strip(), text=text, metadata=metadata)
+
+
+def _log_late_failure(task: "asyncio.Future[Any]") -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("Handling a REST message failed after its reply deadline", exc_info=task.exception())
+
+
+async def handle_within_deadline(
+    handling: Awaitable[Any], replies: List[Dict[str, Any]], deadline_s: float
+) -> Tuple[int, Any]:
+    """Run `handling`; answer (status, body) by the deadline, never a silent success.
+
+    `replies` is the output channel's list, filled while handling runs.
+    """
+    task = asyncio.ensure_future(handling)
+    try:
+        await asyncio.wait_for(asyncio.shield(task), timeout=deadline_s)
+    except asyncio.TimeoutError:
+        task.add_done_callback(_log_late_failure)
+        logger.error("Reply deadline of %.0f s passed; answering with the %d replies so far", deadline_s, len(replies))
+        if replies:
+            return 200, list(replies)
+        return 503, {
+            "error": "The assistant is taking too long to answer. Your message was received and is still "
+            "being handled; please try again in a moment."
+        }
+    except Exception:  # noqa: BLE001 - the channel boundary: any failure must not look like success
+        logger.exception("Handling a REST message failed")
+        return 500, {
+            "error": "The assistant could not finish answering. Your message was received and kept; please try again.",
+            "messages": list(replies),
+        }
+    return 200, list(replies)
+
+
+class ValidatedRestInput(InputChannel):
+    """POST /webhooks/rest/webhook, for the website widget and integrations."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> "ValidatedRestInput":
+        credentials = credentials or {}
+        return cls(
+            int(credentials.get("max_message_chars", DEFAULT_MAX_MESSAGE_CHARS)),
+            float(credentials.get("reply_deadline_s", DEFAULT_REPLY_DEADLINE_S)),
+        )
+
+    def __init__(
+        self,
+        max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
+        reply_deadline_s: float = DEFAULT_REPLY_DEADLINE_S,
+        emergency_numbers: EmergencyNumbers | None = None,
+    ) -> None:
+        self.max_message_chars = max_message_chars
+        self.reply_deadline_s = reply_deadline_s
+        self.emergency_numbers = emergency_numbers or EmergencyNumbers.from_file()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("validated_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                incoming = parse_request_body(request.body, self.max_message_chars)
+            except InvalidRequest as error:
+                return response.json({"error": error.message}, status=error.status)
+            collector = CollectingOutputChannel()
+            metadata = self.emergency_numbers.with_number(incoming.metadata)
+            message = UserMessage(
+                incoming.text, collector, incoming.sender, input_channel=self.name(), metadata=metadata
+            )
+            status, body = await handle_within_deadline(
+                on_new_message(message), collector.messages, self.reply_deadline_s
+            )
+            return response.json(body, status=status)
+
+        return webhook
