@@ -6,7 +6,6 @@ python -m assistant.web_server --port 8080 --rasa-url http://127.0.0.1:5005
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import functools
 import json
 import urllib.request
@@ -14,18 +13,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Sequence
 
+from assistant.notice import standing_notice
+
 WEB_ROOT = Path(__file__).resolve().parents[1] / "web"
-CONTENT_DIR = Path(__file__).resolve().parents[1] / "data" / "content"
-
-
-def page_notice(content_dir: Path = CONTENT_DIR) -> str:
-    """The page's standing safety notice: the content base's reminder line, not text of our own."""
-    from actions.content_base import load_content_base
-    from contract import DEFAULT_EMERGENCY_NUMBER
-
-    return load_content_base(content_dir, dt.date.today()).reminder.replace(
-        "{emergency_number}", DEFAULT_EMERGENCY_NUMBER
-    )
 
 
 def answers_available(action_url: str, timeout_s: float = 1.0) -> bool:
@@ -87,7 +77,7 @@ def main(argv: Sequence[str] = ()) -> None:
     parser.add_argument("--rasa-url", default="http://127.0.0.1:5005")
     parser.add_argument("--action-url", default="http://127.0.0.1:5055")
     args = parser.parse_args(list(argv) or None)
-    server = make_server(args.host, args.port, args.rasa_url.rstrip("/"), page_notice(), args.action_url)
+    server = make_server(args.host, args.port, args.rasa_url.rstrip("/"), standing_notice(), args.action_url)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

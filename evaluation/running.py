@@ -12,6 +12,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from evaluation.paths import ROOT
 
@@ -66,10 +67,14 @@ def pid_of(*markers: str) -> int | None:
     return None
 
 
-def start_assistant(data_dir: Path, timeout: float = 240) -> RunningAssistant:
+def start_assistant(
+    data_dir: Path, timeout: float = 240, extra_env: Mapping[str, str] | None = None
+) -> RunningAssistant:
+    """scripts/run.sh on free ports, with `extra_env` (a platform's secrets, say) added to its environment."""
     ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port()}
     env = {
         **os.environ,
+        **(extra_env or {}),
         **{k: str(v) for k, v in ports.items()},
         "TRACKER_DB": str(data_dir / "conversations.db"),
         "TRIAGE_DB": str(data_dir / "triage.db"),

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.channels import InvalidRequest, parse_request_body
+from assistant.channels.rest import InvalidRequest, parse_request_body
 
 
 def body(**fields) -> bytes:

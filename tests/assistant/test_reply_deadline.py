@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Dict, List
 
-from assistant.channels import handle_within_deadline
+from assistant.channels.rest import handle_within_deadline
 from tests.conftest import emergency_opening
 
 EMERGENCY = {"recipient_id": "u", "text": emergency_opening()}

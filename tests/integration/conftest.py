@@ -1,22 +1,37 @@
-"""The whole assistant as `make run` starts it: action server, Rasa server, web page."""
+"""The whole assistant as `make run` starts it: action server, Rasa server, web page.
+
+The session's assistant has every messaging platform configured, with test
+secrets, and sends the platforms' replies to a local fake of their APIs.
+"""
 
 from __future__ import annotations
 
 import urllib.request
 from pathlib import Path
-from typing import Iterator
+from typing import Dict, Iterator, Mapping
 
 import pytest
 
 from evaluation.running import AssistantStartError, RunningAssistant, free_port, start_assistant
+from tests.fakes.platform_apis import FakePlatformApis
 
-__all__ = ["RunningAssistant", "free_port", "get", "start"]
+__all__ = ["PLATFORM_SECRETS", "RunningAssistant", "free_port", "get", "start"]
+
+PLATFORM_SECRETS: Dict[str, str] = {
+    "TELEGRAM_TOKEN": "123456:test-bot-token",
+    "TELEGRAM_SECRET_TOKEN": "telegram-webhook-secret",
+    "SLACK_TOKEN": "xoxb-test-token",
+    "SLACK_SIGNING_SECRET": "slack-signing-secret",
+    "FACEBOOK_VERIFY_TOKEN": "messenger-verify-token",
+    "FACEBOOK_APP_SECRET": "messenger-app-secret",
+    "FACEBOOK_PAGE_ACCESS_TOKEN": "messenger-page-token",
+}
 
 
-def start(data_dir: Path, timeout: float = 240) -> RunningAssistant:
+def start(data_dir: Path, timeout: float = 240, extra_env: Mapping[str, str] | None = None) -> RunningAssistant:
     """start_assistant, failing the test (with the log's tail) when it does not come up."""
     try:
-        return start_assistant(data_dir, timeout)
+        return start_assistant(data_dir, timeout, extra_env)
     except AssistantStartError as error:
         pytest.fail(str(error))
 
@@ -27,8 +42,17 @@ def assistant_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def running_assistant(model_path: Path, assistant_data_dir: Path) -> Iterator[RunningAssistant]:
-    assistant = start(assistant_data_dir)
+def fake_platform_apis() -> Iterator[FakePlatformApis]:
+    apis = FakePlatformApis().start()
+    yield apis
+    apis.stop()
+
+
+@pytest.fixture(scope="session")
+def running_assistant(
+    model_path: Path, assistant_data_dir: Path, fake_platform_apis: FakePlatformApis
+) -> Iterator[RunningAssistant]:
+    assistant = start(assistant_data_dir, extra_env={**PLATFORM_SECRETS, **fake_platform_apis.environment()})
     yield assistant
     assistant.stop()
 
