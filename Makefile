@@ -24,8 +24,9 @@ export RASA_PORT ACTION_PORT WEB_PORT
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-setup: ## Create .venv from the pinned requirements (finds Python 3.10 itself)
+setup: ## Create .venv from the pinned requirements (finds Python 3.10 itself) and install the widget's npm libraries
 	@scripts/setup_venv.sh
+	@scripts/web_deps.sh
 
 $(SPACY_MODEL)/meta.json: nlu_components/spacy_model.py | setup
 	@$(PY) -m nlu_components.spacy_model $(SPACY_MODEL)

@@ -49,6 +49,11 @@ SAFETY_LABEL_INTENTS: Dict[str, str] = {
 SAFETY_KEY = "safety"
 DEFAULT_EMERGENCY_NUMBER = "your local emergency number"
 
+# The replies that tell the user to call the emergency number now (the web widget pins them as a banner).
+EMERGENCY_RESPONSES: FrozenSet[str] = frozenset(
+    {"utter_emergency_exposed_hardware", "utter_emergency_neurological", "utter_emergency_wound"}
+)
+
 # The safety reply just sent -> triage category (actions/triage.py, staff analytics). The reply
 # decides, not the intent: a "yes" to "can you see metal?" is recorded as the emergency it led to.
 RESPONSE_TRIAGE_CATEGORIES: Dict[str, str] = {

@@ -6,6 +6,7 @@ The same rendering feeds the custom action and the three safety replies kept in
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Dict, List
 
@@ -38,6 +39,37 @@ def source_line(topic: Topic, locale: Locale, compact: bool = False) -> str:
     else:
         review = locale.draft_note.format(version=topic.version, written=written)
     return f"{locale.source_label}: {cited}. {review}"
+
+
+# One cited source as source_line() writes it: 'Publisher, "Title" (https://...)'.
+_CITED_SOURCE = re.compile(r'(?:^|; )(?P<publisher>[^";]+?), "(?P<title>[^"]+)" \((?P<url>https://[^\s)]+)\)')
+
+
+@dataclass(frozen=True)
+class CitedSource:
+    publisher: str
+    title: str
+    url: str
+
+
+def parse_source_line(paragraph: str) -> tuple[List[CitedSource], str] | None:
+    """source_line()'s full form read back: (the sources, the review note), or None for any other paragraph.
+
+    Channels that draw sources as links (the web widget) use it, so the line is written in one place.
+    """
+    label, separator, cited = paragraph.partition(": ")
+    if not separator or " " in label.strip() or not cited:
+        return None
+    sources: List[CitedSource] = []
+    end = 0
+    for match in _CITED_SOURCE.finditer(cited):
+        if match.start() != end:
+            return None
+        sources.append(CitedSource(match["publisher"].strip(), match["title"], match["url"]))
+        end = match.end()
+    if not sources or not cited[end:].startswith(". "):
+        return None
+    return sources, cited[end + 2 :].strip()
 
 
 def topic_button(topic: Topic, long_title: bool = False) -> Dict[str, str]:

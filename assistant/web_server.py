@@ -16,6 +16,9 @@ from typing import Any, Sequence
 from assistant.notice import standing_notice
 
 WEB_ROOT = Path(__file__).resolve().parents[1] / "web"
+# The browser libraries installed from web/package-lock.json (scripts/web_deps.sh), served from here.
+SOCKET_IO_CLIENT = WEB_ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+VENDOR_FILES = {"/vendor/socket.io.min.js": SOCKET_IO_CLIENT}
 
 
 def answers_available(action_url: str, timeout_s: float = 1.0) -> bool:
@@ -42,20 +45,44 @@ class ChatPageHandler(SimpleHTTPRequestHandler):
         if path == "/status.json":
             self._send_json({"answersAvailable": answers_available(self.action_url)})
             return
+        if path in VENDOR_FILES:
+            self._send_file(VENDOR_FILES[path], "text/javascript")
+            return
+        if path.startswith("/node_modules/"):
+            self.send_error(404)
+            return
         super().do_GET()
+
+    def _send_file(self, file: Path, content_type: str) -> None:
+        try:
+            body = file.read_bytes()
+        except OSError:
+            self.send_error(500, "The widget's libraries are not installed: run make setup")
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def _send_json(self, payload: dict) -> None:
         body = json.dumps(payload).encode("utf-8")
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Cache-Control", "no-store")
+        self.send_header("Access-Control-Allow-Origin", "*")  # read by the widget on any site; no secrets
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
 
     def end_headers(self) -> None:
         self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Content-Security-Policy", f"default-src 'self'; connect-src 'self' {self.rasa_url}")
+        socket_url = self.rasa_url.replace("https://", "wss://").replace("http://", "ws://")
+        self.send_header(
+            "Content-Security-Policy",
+            f"default-src 'self'; connect-src 'self' {self.rasa_url} {socket_url}; img-src 'self' data:; "
+            "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        )
         super().end_headers()
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature

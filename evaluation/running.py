@@ -78,6 +78,7 @@ def start_assistant(
         **{k: str(v) for k, v in ports.items()},
         "TRACKER_DB": str(data_dir / "conversations.db"),
         "TRIAGE_DB": str(data_dir / "triage.db"),
+        "WIDGET_SESSION_KEY_FILE": str(data_dir / "widget-session.key"),
         # Each running copy has its own supervisord socket and logs.
         "LOG_DIR": str(data_dir / f"logs-{ports['RASA_PORT']}"),
         "RUN_DIR": str(data_dir / f"run-{ports['RASA_PORT']}"),

@@ -14,6 +14,9 @@ export TRACKER_DB=${TRACKER_DB:-.rasa-data/conversations.db}
 export TRIAGE_DB=${TRIAGE_DB:-.rasa-data/triage.db}
 export LOG_DIR=${LOG_DIR:-$PWD/logs}
 export RUN_DIR=${RUN_DIR:-$PWD/.rasa-data/run}
+# The sites that may open the widget's live connection (the demo page by default), and its session key.
+export WIDGET_ALLOWED_ORIGINS=${WIDGET_ALLOWED_ORIGINS:-"http://$HOST:$WEB_PORT http://localhost:$WEB_PORT"}
+export WIDGET_SESSION_KEY_FILE=${WIDGET_SESSION_KEY_FILE:-$PWD/.rasa-data/widget-session.key}
 export PROJECT_DIR=$PWD
 export TF_CPP_MIN_LOG_LEVEL=3 PYTHONPATH=. RASA_TELEMETRY_ENABLED=false
 export PY=$PWD/.venv/bin/python
@@ -32,7 +35,8 @@ done
 
 "$PY" -m assistant.preflight --endpoints endpoints.yml
 
-extra=(--cors "http://$HOST:$WEB_PORT" "http://localhost:$WEB_PORT")
+read -r -a widget_origins <<< "$WIDGET_ALLOWED_ORIGINS"
+extra=(--cors "${widget_origins[@]}")
 if [ "${RASA_ENABLE_API:-0}" = "1" ]; then
   if [ -n "${RASA_JWT_SECRET:-}" ]; then
     extra+=(--enable-api --jwt-secret "$RASA_JWT_SECRET" --jwt-method HS256)
@@ -86,6 +90,7 @@ wait_for "the web page" "http://$HOST:$WEB_PORT/" 30
 echo
 echo "The assistant is running. Open the web chat at:  http://$HOST:$WEB_PORT/"
 echo "REST endpoint: POST http://$HOST:$RASA_PORT/webhooks/rest/webhook  (Ctrl-C to stop)"
+echo "Embed the widget on another site:  <script src=\"http://$HOST:$WEB_PORT/widget.js\" data-server=\"http://$HOST:$RASA_PORT\" defer></script>"
 
 wait "$supervisor_pid"
 echo "error: supervisord stopped; see $LOG_DIR/supervisord.log" >&2

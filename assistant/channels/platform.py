@@ -89,9 +89,9 @@ def _pieces(paragraph: str, limit: int) -> List[str]:
     return pieces
 
 
-# A platform conversation's id in the tracker store is "<platform>-<the platform's id>", so it can
-# never be the same conversation as a web or REST sender (the REST channel refuses these prefixes).
-PLATFORM_PREFIXES = ("telegram-", "slack-", "facebook-")
+# A platform or widget conversation's id in the tracker store is "<platform>-<its own id>", so it
+# can never be the same conversation as a REST sender (the REST channel refuses these prefixes).
+PLATFORM_PREFIXES = ("telegram-", "slack-", "facebook-", "widget-")
 
 
 def conversation_id(platform: str, platform_id: Any) -> str:

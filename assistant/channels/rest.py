@@ -54,6 +54,21 @@ def _clean_text(text: str) -> str:
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")).strip()
 
 
+def clean_message_text(message: Any, max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS) -> str:
+    """A user's message without control characters, or InvalidRequest (400 not text or empty, 413 too long)."""
+    if not isinstance(message, str):
+        raise InvalidRequest(400, '"message" is required and must be a string.')
+    text = _clean_text(message)
+    if not text:
+        raise InvalidRequest(400, '"message" is empty. Type a question, or tell us what you see.')
+    if len(text) > max_message_chars:
+        raise InvalidRequest(
+            413,
+            f'"message" is {len(text)} characters; the limit is {max_message_chars}. Please send it in shorter parts.',
+        )
+    return text
+
+
 def parse_request_body(body: bytes, max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS) -> IncomingMessage:
     """Validate a webhook body: JSON {"sender": str, "message": str, "metadata"?: object}.
 
@@ -91,14 +106,7 @@ def parse_request_body(body: bytes, max_message_chars: int = DEFAULT_MAX_MESSAGE
     message = payload.get("message")
     if not isinstance(message, str):
         raise InvalidRequest(400, f'"message" is required and must be a string; {usage}.')
-    text = _clean_text(message)
-    if not text:
-        raise InvalidRequest(400, '"message" is empty. Type a question, or tell us what you see.')
-    if len(text) > max_message_chars:
-        raise InvalidRequest(
-            413,
-            f'"message" is {len(text)} characters; the limit is {max_message_chars}. Please send it in shorter parts.',
-        )
+    text = clean_message_text(message, max_message_chars)
 
     metadata = payload.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):

@@ -1,0 +1,117 @@
+"""The widget channel's own logic: session tokens, reply shape (sources, emergency flag), history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+import yaml
+
+from actions.content_base import load_content_base
+from actions.rendering import parse_source_line, source_line
+from assistant.channels.widget import SessionTokens
+from assistant.channels.widget_messages import history_messages, widget_message
+from evaluation.paths import ROOT
+from tests.conftest import CONTENT_DATE, CONTENT_DIR, emergency_opening
+
+KEY = b"k" * 32
+
+
+def domain_text(response: str) -> str:
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    return domain["responses"][response][0]["text"].replace("{emergency_number}", "999")
+
+
+def test_a_session_token_is_valid_only_for_its_own_session_and_key() -> None:
+    tokens = SessionTokens(KEY)
+    session_id, token = tokens.new_session()
+    assert tokens.is_valid(session_id, token)
+    other_id, other_token = tokens.new_session()
+    assert not tokens.is_valid(session_id, other_token)
+    assert not tokens.is_valid(other_id, token)
+    assert not SessionTokens(b"x" * 32).is_valid(session_id, token)
+    for bad in (None, "", 42, "x" * 65):
+        assert not tokens.is_valid(bad, token)
+    assert not tokens.is_valid(session_id, None)
+
+
+def test_a_short_session_key_is_refused() -> None:
+    with pytest.raises(ValueError, match="32 bytes"):
+        SessionTokens(b"short")
+
+
+def test_the_session_key_file_is_made_once_and_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WIDGET_SESSION_KEY", raising=False)
+    key_file = tmp_path / "keys" / "widget.key"
+    monkeypatch.setenv("WIDGET_SESSION_KEY_FILE", str(key_file))
+    session_id, token = SessionTokens.from_environment().new_session()
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert SessionTokens.from_environment().is_valid(session_id, token)  # a restart keeps sessions
+
+
+def test_every_source_line_the_content_base_renders_is_read_back_whole() -> None:
+    content = load_content_base(CONTENT_DIR, CONTENT_DATE)
+    for topic in content.topics.values():
+        locale = content.locale(topic.language)
+        parsed = parse_source_line(source_line(topic, locale))
+        assert parsed is not None, topic.id
+        sources, review = parsed
+        assert [(s.publisher, s.title, s.url) for s in sources] == [
+            (s.publisher, s.title, s.url) for s in topic.sources
+        ]
+        assert review and review[0].isupper()
+
+
+def test_a_paragraph_that_is_not_a_source_line_is_not_read_as_one() -> None:
+    assert parse_source_line("Note: call your surgeon.") is None
+    assert parse_source_line("This is a medical emergency.") is None
+
+
+def test_the_emergency_reply_is_flagged_with_its_number_and_its_sources_become_links() -> None:
+    message = widget_message(
+        domain_text("utter_emergency_exposed_hardware"), None, "utter_emergency_exposed_hardware", "999"
+    )
+    assert message["emergency"] == {"number": "999", "tel": "999"}
+    assert message["text"].startswith(emergency_opening())
+    assert "Source:" not in message["text"] and "https://" not in message["text"]
+    assert all(s["url"].startswith("https://") and s["publisher"] and s["title"] for s in message["sources"])
+    assert message["review"]
+
+
+def test_an_emergency_without_a_known_number_has_no_call_link() -> None:
+    message = widget_message(
+        "This is a medical emergency.", None, "utter_emergency_neurological", "your local emergency number"
+    )
+    assert message["emergency"] == {"number": "your local emergency number", "tel": None}
+
+
+def test_a_warning_signs_reply_is_not_an_emergency_banner() -> None:
+    text = domain_text("utter_urgent_warning_signs")
+    assert widget_message(text, [], "utter_urgent_warning_signs", "999")["emergency"] is None
+
+
+def test_history_shows_the_users_words_and_a_button_click_as_its_title() -> None:
+    buttons = [{"title": "Loose screws", "payload": '/ask_topic{"topic": "why_screws_loosen"}'}]
+    events: List[Dict[str, Any]] = [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "hello"},
+        {"event": "bot", "text": "Hello.", "data": {"buttons": buttons}, "metadata": {"utter_action": "utter_greet"}},
+        {"event": "user", "text": '/ask_topic{"topic": "why_screws_loosen"}'},
+        {"event": "user", "text": "i can see the screw"},
+        {
+            "event": "bot",
+            "text": domain_text("utter_emergency_exposed_hardware"),
+            "data": {},
+            "metadata": {"utter_action": "utter_emergency_exposed_hardware"},
+        },
+    ]
+    shown = history_messages(events, "999")
+    assert [(m["sender"], m["text"][:20]) for m in shown][:4] == [
+        ("user", "hello"),
+        ("bot", "Hello."),
+        ("user", "Loose screws"),
+        ("user", "i can see the screw"),
+    ]
+    assert shown[-1]["emergency"] == {"number": "999", "tel": "999"}
+    assert shown[1]["buttons"] == buttons
