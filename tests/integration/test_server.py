@@ -92,14 +92,20 @@ def test_bad_input_loses_nothing(running_assistant: RunningAssistant) -> None:
     assert replies[0]["text"].startswith("You're welcome")
 
 
-def test_the_web_page_is_served_with_its_config(running_assistant: RunningAssistant) -> None:
+def test_the_demo_page_embeds_the_widget_and_its_libraries_are_served_locally(
+    running_assistant: RunningAssistant,
+) -> None:
     page = get(running_assistant.web_url + "/").decode()
-    assert "Spinal implant questions" in page and "chat.js" in page
+    assert '<script src="widget.js" data-locale="en-GB" defer></script>' in page
     config = json.loads(get(running_assistant.web_url + "/config.json"))
     assert config["rasaUrl"] == running_assistant.rasa_url
     assert config["notice"].startswith("General information only")  # the content base's reminder
-    assert b"webhooks/rest/webhook" in get(running_assistant.web_url + "/chat.js")
+    assert b"session_request" in get(running_assistant.web_url + "/widget.js")
+    assert b"io" in get(running_assistant.web_url + "/vendor/socket.io.min.js")  # from npm, no CDN
     assert json.loads(get(running_assistant.web_url + "/status.json")) == {"answersAvailable": True}
+    with pytest.raises(urllib.error.HTTPError) as hidden:
+        get(running_assistant.web_url + "/node_modules/axe-core/axe.min.js")
+    assert hidden.value.code == 404
 
 
 def test_the_http_api_is_off_by_default(running_assistant: RunningAssistant) -> None:
