@@ -34,10 +34,10 @@ from sanic.response import HTTPResponse
 from assistant.channels.platform import (
     ChannelNotConfigured,
     IncomingText,
+    JsonApi,
     RecentIds,
     conversation_id,
     platform_recipient,
-    post_json,
     secrets_from_environment,
     split_for_platform,
     text_only_note,
@@ -81,12 +81,7 @@ class MessengerReplies(OutputChannel):
     def __init__(self, page_access_token: str, graph_url: str, session: aiohttp.ClientSession | None = None) -> None:
         self._url = f"{graph_url.rstrip('/')}/me/messages"
         self._token = page_access_token
-        self._session = session
-
-    def _client(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession()
-        return self._session
+        self._api = JsonApi(session)
 
     async def _send(self, recipient_id: str, message: Dict[str, Any]) -> None:
         payload = {
@@ -94,7 +89,7 @@ class MessengerReplies(OutputChannel):
             "messaging_type": "RESPONSE",
             "message": message,
         }
-        await post_json(self._client(), self._url, payload, params={"access_token": self._token})
+        await self._api.post(self._url, payload, params={"access_token": self._token})
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         for part in split_for_platform(text, MESSAGE_LIMIT):

@@ -130,6 +130,18 @@ def text_only_note() -> str:
     return f"{TEXT_ONLY_NOTE}\n\n{standing_notice()}"
 
 
+class JsonApi:
+    """A platform's JSON API client with one aiohttp session, opened on first use inside the event loop."""
+
+    def __init__(self, session: aiohttp.ClientSession | None = None) -> None:
+        self._session = session
+
+    async def post(self, url: str, payload: Dict[str, Any], params: Dict[str, str] | None = None) -> Dict[str, Any]:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+        return await post_json(self._session, url, payload, params)
+
+
 async def post_json(
     session: aiohttp.ClientSession, url: str, payload: Dict[str, Any], params: Dict[str, str] | None = None
 ) -> Dict[str, Any]:

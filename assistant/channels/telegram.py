@@ -34,11 +34,11 @@ from sanic.response import HTTPResponse
 from assistant.channels.platform import (
     ChannelNotConfigured,
     IncomingText,
+    JsonApi,
     PlatformApiError,
     RecentIds,
     conversation_id,
     platform_recipient,
-    post_json,
     secrets_from_environment,
     split_for_platform,
     text_only_note,
@@ -63,15 +63,10 @@ class TelegramReplies(OutputChannel):
 
     def __init__(self, access_token: str, api_url: str, session: aiohttp.ClientSession | None = None) -> None:
         self._method_url = f"{api_url.rstrip('/')}/bot{access_token}/"
-        self._session = session
-
-    def _client(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession()
-        return self._session
+        self._api = JsonApi(session)
 
     async def call(self, method: str, payload: Dict[str, Any]) -> Dict[str, Any]:
-        return await post_json(self._client(), self._method_url + method, payload)
+        return await self._api.post(self._method_url + method, payload)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         chat_id = platform_recipient(recipient_id)
