@@ -235,7 +235,7 @@ class SafetyOverrideClassifier(GraphComponent):
             classified=classified.get("name"),
             rules_category=verdict.category,
             rules_contradict_exposed=verdict.contradicted(EXPOSED_HARDWARE, UNCLEAR_EXPOSURE),
-            rules_contradict_neuro=verdict.contradicted(NEURO_RED_FLAG),
+            rules_contradict_neuro=verdict.contradicted(NEURO_RED_FLAG) or verdict.neuro_denied,
             body_context=verdict.body_context,
             near_emergency=near,
             floor=bool(verdict.floor),

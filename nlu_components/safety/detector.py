@@ -86,6 +86,8 @@ class SafetyVerdict:
     body_context: bool = False
     # The message is nothing but uncertainty ("not sure", "idk"): never a "no".
     uncertain_answer: bool = False
+    # The message says the neurological signs are absent or over ("legs and bladder fine").
+    neuro_denied: bool = False
 
     @property
     def floor_object(self) -> bool:
@@ -109,6 +111,7 @@ class SafetyVerdict:
             "warning": [e.as_dict() for e in self.warning],
             "body_context": self.body_context,
             "uncertain_answer": self.uncertain_answer,
+            "neuro_denied": self.neuro_denied,
         }
 
 
@@ -133,6 +136,9 @@ class SafetyDetector:
         self._reassertions = PhraseIndex(rules.reassertions)
         self._body_context = PhraseIndex(rules.funnel_body_context)
         self._metal_descriptors = PhraseIndex(rules.metal_descriptors)
+        self._recurrences = PhraseIndex(rules.recurrences)
+        self._recurrence_pseudo = PhraseIndex(rules.recurrence_pseudo)
+        self._neuro_denials = PhraseIndex(rules.neuro_denials)
 
     @classmethod
     def from_file(cls, tokenizer: TokenizerLike, path: Any = DEFAULT_RULES_PATH) -> "SafetyDetector":
@@ -147,9 +153,9 @@ class SafetyDetector:
         rules = compile_rules(raw, normaliser.words, source)
         modifiers = compile_modifiers(raw["context"].get("modifiers"), normaliser.words, source)
         known = {modifier.name for modifier in modifiers} | {GENERAL_QUESTION}
-        if not rules.reassert_after <= known:
-            unknown = sorted(rules.reassert_after - known)
-            raise SafetyRulesError(f"{source}: 'reassert_after' names no modifier: {unknown}")
+        for key, named in (("reassert_after", rules.reassert_after), ("recurrence.after", rules.recurrence_after)):
+            if not named <= known:
+                raise SafetyRulesError(f"{source}: '{key}' names no modifier: {sorted(named - known)}")
         return cls(rules, normaliser, ContextScoper(modifiers))
 
     # ------------------------------------------------------------------ public
@@ -191,6 +197,7 @@ class SafetyDetector:
                 kept.append(evidence)
 
         kept.extend(self._reasserted(message, suppressed, text))
+        kept.extend(self._recurred(message, suppressed, text))
         kept.extend(self._described_as_metal(message, unclear, text))
 
         category: Category | None = None
@@ -208,6 +215,7 @@ class SafetyDetector:
             tuple(floor),
             tuple(warning),
             body_context=bool(message.spans(self._body_context)),
+            neuro_denied=bool(message.spans(self._neuro_denials)),
             uncertain_answer=self._only_uncertainty([n for n in message.norms if n not in BOUNDARY_MARKERS]),
         )
 
@@ -233,11 +241,29 @@ class SafetyDetector:
         if not any(e.rule in ("no_hardware_word", "wound_opened") for e in unclear):
             return []
         negations = m.spans(self._negation)
+        window = self.rules.metal_descriptor_negation_window
         for span in m.spans(self._metal_descriptors):
-            if any(0 <= span.start - n.end <= 1 for n in negations):
-                continue  # "not shiny", "no metal"
+            if any(0 <= span.start - n.end <= window and m.same_clause(n, span) for n in negations):
+                continue  # "not shiny", "no se ve nada de metal"
             snippet, start, end = m.text([span], text)
             return [Evidence(EXPOSED_HARDWARE, "described_as_metal", snippet, start, end, ())]
+        return []
+
+    def _recurred(self, m: Message, suppressed: List[Evidence], text: str) -> List[Evidence]:
+        """An old or resolved exposure followed by "now it's showing again" is a report."""
+        old = [e for e in suppressed if e.category is EXPOSED_HARDWARE and set(e.context) & self.rules.recurrence_after]
+        if not old:
+            return []
+        first_end = min(e.end_char for e in old)
+        window = self.rules.recurrence_negation_window
+        negations = m.spans(self._negation)
+        repairs = m.spans(self._recurrence_pseudo)
+        for span in m.spans(self._recurrences):
+            negated = any(0 <= span.start - n.end <= window and m.same_clause(n, span) for n in negations)
+            repair = any(p.start <= span.start and span.end <= p.end for p in repairs)
+            if m.words[span.start].start >= first_end and not negated and not repair:
+                snippet, start, end = m.text([span], text)
+                return [Evidence(EXPOSED_HARDWARE, "recurred", snippet, start, end, ())]
         return []
 
     def _reasserted(self, m: Message, suppressed: List[Evidence], text: str) -> List[Evidence]:

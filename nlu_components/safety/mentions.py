@@ -106,8 +106,12 @@ class MentionFinder:
                 opened = any(m.same_sentence(o, trigger) for o in openings)
                 window = self.rules.intact_skin_window
                 reach = self.rules.closed_skin_window
-                near_closed = any(gap(s, trigger) <= reach or gap(s, anchor) <= reach for s in closed)
-                near_intact = any(gap(s, trigger) <= window or gap(s, anchor) <= window for s in intact)
+                # Only in the phrase's own sentence: "the surgery isn't open till Monday. There is
+                # a pin showing through the skin" says nothing about the skin.
+                closed_here = [s for s in closed if m.same_sentence(s, trigger)]
+                intact_here = [s for s in intact if m.same_sentence(s, trigger)]
+                near_closed = any(gap(s, trigger) <= reach or gap(s, anchor) <= reach for s in closed_here)
+                near_intact = any(gap(s, trigger) <= window or gap(s, anchor) <= window for s in intact_here)
                 if not opened and (near_closed or (kind in ("visible", "surface") and near_intact)):
                     unclear.append(Mention(Category.UNCLEAR_EXPOSURE, "intact_skin", (anchor,), trigger, phrase))
                 else:

@@ -4,7 +4,8 @@
 the screw is poking out?" is a report. Not a ConText modifier (it reads the
 whole sentence's form, not a cue's scope), so it has its own module; its word
 lists are in `rules.yml` (general_cues, question_starts, definite_words,
-generic_auxiliaries, personal_words, addressing_phrases).
+generic_auxiliaries, personal_words, addressing_phrases,
+question_form.report_cues).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class QuestionForm:
         self._addressing = PhraseIndex(rules.addressing_phrases)
         self._current = PhraseIndex(rules.current_cues)
         self._present = PhraseIndex(rules.present_markers)
+        self._report_cues = PhraseIndex(rules.question_report_cues)
 
     def is_general_question(self, m: Message, mention: Mention, strict: bool = True) -> bool:
         """ "is exposed hardware always infected", "how often do rods come through the skin?"
@@ -41,6 +43,8 @@ class QuestionForm:
             return False
         if any(m.sentence[cue.start] == sentence for cue in m.spans(self._general)):
             return True
+        if m.spans(self._report_cues):
+            return False  # "is it normal that...?", "...what do I do?": about what is happening
         if any(m.same_clause(cue, mention.trigger) for cue in m.spans(self._current)):
             return False  # "...and now there's something metal in it??"
         if self._answered_with_a_time(m, sentence):

@@ -72,6 +72,7 @@ class SafetyRules:
     question_adjective_gap: int
     question_elided_subject_verbs: FrozenSet[Phrase]
     question_statement_tags: FrozenSet[Phrase]
+    question_report_cues: FrozenSet[Phrase]
     definite_words: FrozenSet[str]
     generic_auxiliaries: FrozenSet[str]
     personal_words: FrozenSet[str]
@@ -79,6 +80,7 @@ class SafetyRules:
     wound_opening: FrozenSet[Phrase]
     unclear_objects: FrozenSet[Phrase]
     metal_descriptors: FrozenSet[Phrase]
+    metal_descriptor_negation_window: int
     skin_words: FrozenSet[str]
     clause_breaks: FrozenSet[Phrase]
     hedges: FrozenSet[Phrase]
@@ -87,6 +89,11 @@ class SafetyRules:
     current_cues: FrozenSet[Phrase]
     reassertions: FrozenSet[Phrase]
     reassert_after: FrozenSet[str]
+    recurrences: FrozenSet[Phrase]
+    recurrence_pseudo: FrozenSet[Phrase]
+    recurrence_after: FrozenSet[str]
+    recurrence_negation_window: int
+    neuro_denials: FrozenSet[Phrase]
     neuro_window: int
     neuro_flags: Tuple[FlagRules, ...]
     # Wound emergencies (the ladder's "emergency now" wound findings): body and change words
@@ -223,6 +230,7 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         question_adjective_gap=number("question_form.adjective_gap"),
         question_elided_subject_verbs=phrases("question_form.elided_subject_verbs"),
         question_statement_tags=phrases("question_form.statement_tags"),
+        question_report_cues=phrases("question_form.report_cues"),
         definite_words=words("definite_words"),
         generic_auxiliaries=words("generic_auxiliaries"),
         personal_words=words("personal_words"),
@@ -230,6 +238,7 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         wound_opening=phrases("wound_opening"),
         unclear_objects=phrases("unclear_objects"),
         metal_descriptors=phrases("metal_descriptors"),
+        metal_descriptor_negation_window=number("metal_descriptor_negation_window"),
         skin_words=frozenset(tokenise("skin wound")),
         clause_breaks=phrases("clause_breaks"),
         hedges=phrases("hedges"),
@@ -238,6 +247,11 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         current_cues=phrases("context.shared.current"),
         reassertions=phrases("reassertions"),
         reassert_after=names("reassert_after"),
+        recurrences=phrases("recurrence.cues"),
+        recurrence_pseudo=phrases("recurrence.pseudo"),
+        recurrence_after=names("recurrence.after"),
+        recurrence_negation_window=number("recurrence.negation_window"),
+        neuro_denials=phrases("neurological_red_flags_denied"),
         neuro_window=number("neurological_red_flags.window"),
         neuro_flags=tuple(neuro_flags),
         wound_window=number("wound_emergencies.window"),

@@ -481,3 +481,53 @@ def test_rules_that_generalise_from_the_seventh_round(
 ) -> None:
     verdict = detector.analyse(nlp.make_doc(text))
     assert verdict.category == expected, verdict.as_dict()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An old or repaired exposure that has come back is a report; a repair done again is not.
+        ("the plate was poking through in 2021 and they fixed it, now it's showing again", EXPOSED_HARDWARE),
+        ("the rod came through in 2019, it was repaired and it never came back", None),
+        ("se me salió un tornillo en 2018, lo arreglaron y me operaron otra vez, todo bien", None),
+        # A question about what to do, or whether it is normal, reports what is happening.
+        ("¿es normal que se vea una barra en la cicatriz?", EXPOSED_HARDWARE),
+        ("legs going weak both sides since this morning, wat do", NEURO_RED_FLAG),
+        ("how often do screws come through the skin, and what should I do to prevent it?", None),
+        # A modal before a present relative clause: the thing is there now.
+        ("could the screw that's poking out of my scar get infected?", EXPOSED_HARDWARE),
+        ("can a plate that's fixed still wear through thin skin?", None),
+        # Words for the skin in another sentence say nothing about this one.
+        ("the clinic is not open till Monday. There is a rod showing through the skin of my back.", EXPOSED_HARDWARE),
+        # Spanish negations, and a relative's story from long ago.
+        ("la herida supura un poco, sin metal a la vista", None),
+        ("me sale líquido de la herida, no se ve nada de metal", None),
+        ("my abuela had a screw come through her skin in the 90s, can that happen to me?", None),
+        ("my mum had her fusion in 2004 and now the rod is showing through her scar", EXPOSED_HARDWARE),
+        # Telegraphic reports, and removals that use the same words.
+        ("Rod out. Back. Help.", EXPOSED_HARDWARE),
+        ("they want to take the screws out next spring", None),
+        # Forms of the verbs and nouns that were missing.
+        ("la cabeza del tornillo me ha perforado la piel", EXPOSED_HARDWARE),
+        ("al lavarme la herida vi una barra", EXPOSED_HARDWARE),
+        ("my stimulator lead is poking out through my skin", EXPOSED_HARDWARE),
+        ("no ha orinado desde ayer y lo operaron de la espalda el lunes", NEURO_RED_FLAG),
+    ],
+)
+def test_rules_that_generalise_from_the_eighth_round(
+    detector: SafetyDetector, nlp: Language, text: str, expected
+) -> None:
+    verdict = detector.analyse(nlp.make_doc(text))
+    assert verdict.category == expected, verdict.as_dict()
+
+
+@pytest.mark.parametrize(
+    ("text", "denied"),
+    [
+        ("felt a click in my back yesterday, legs and bladder fine", True),
+        ("had tingling in my toes before the op, its gone now", True),
+        ("my legs feel heavy since this morning", False),
+    ],
+)
+def test_a_message_that_says_the_neurological_signs_are_absent_is_marked(detector, nlp, text: str, denied) -> None:
+    assert detector.analyse(nlp.make_doc(text)).neuro_denied is denied
