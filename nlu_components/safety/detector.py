@@ -275,7 +275,10 @@ class SafetyDetector:
             return []
         first_end = min(e.end_char for e in hypothetical)
         for span in m.spans(self._reassertions):
-            negated = span.end < len(m.norms) and (m.norms[span.end],) in self.rules.negation_cues
+            following = m.norms[span.end] if span.end < len(m.norms) else None
+            negated = following is not None and (
+                (following,) in self.rules.negation_cues or following in self.rules.reassertion_not_followed_by
+            )
             if m.words[span.start].start >= first_end and not negated:
                 snippet, start, end = m.text([span], text)
                 return [Evidence(EXPOSED_HARDWARE, "reasserted", snippet, start, end, ())]

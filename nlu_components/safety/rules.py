@@ -89,6 +89,7 @@ class SafetyRules:
     current_cues: FrozenSet[Phrase]
     reassertions: FrozenSet[Phrase]
     reassert_after: FrozenSet[str]
+    reassertion_not_followed_by: FrozenSet[str]
     recurrences: FrozenSet[Phrase]
     recurrence_pseudo: FrozenSet[Phrase]
     recurrence_after: FrozenSet[str]
@@ -247,6 +248,7 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         current_cues=phrases("context.shared.current"),
         reassertions=phrases("reassertions"),
         reassert_after=names("reassert_after"),
+        reassertion_not_followed_by=words("reassertion_not_followed_by"),
         recurrences=phrases("recurrence.cues"),
         recurrence_pseudo=phrases("recurrence.pseudo"),
         recurrence_after=names("recurrence.after"),

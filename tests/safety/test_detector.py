@@ -531,3 +531,35 @@ def test_rules_that_generalise_from_the_eighth_round(
 )
 def test_a_message_that_says_the_neurological_signs_are_absent_is_marked(detector, nlp, text: str, denied) -> None:
     assert detector.analyse(nlp.make_doc(text)).neuro_denied is denied
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Spanish forms of the red flags, and an acute onset after a revision.
+        ("se me doblan las piernas y no me responden desde anoche, me operaron de la espalda", NEURO_RED_FLAG),
+        ("me hice pis encima sin darme cuenta desde la operación", NEURO_RED_FLAG),
+        ("de repente no siento nada de la cintura para abajo", NEURO_RED_FLAG),
+        ("both legs suddenly went numb, I had a revision two weeks ago", NEURO_RED_FLAG),
+        ("my legs stopped working properly this morning after my fusion", NEURO_RED_FLAG),
+        # Present Spanish forms and plain words for skin that no longer covers the metal.
+        ("la punta del tornillo está perforando la piel", EXPOSED_HARDWARE),
+        ("se me ven las barras en la herida", EXPOSED_HARDWARE),
+        ("I can feel air on the metal in my back", EXPOSED_HARDWARE),
+        ("se me abrió la herida y hay algo brillante adentro", EXPOSED_HARDWARE),
+        ("can you see screws through skin? porque yo veo uno en mi espalda", EXPOSED_HARDWARE),
+        # What is no report: a reassertion that says the opposite, a relative's old story,
+        # showing as proving, a table's leg, a future "now".
+        ("would a rod coming through the skin hurt? just wondering, mine is fine", None),
+        ("My aunt had it decades ago, the screw came out of her back. Am I at risk?", None),
+        ("Mi mamá tiene una barra saliéndole por la piel, la operaron hace años", EXPOSED_HARDWARE),
+        ("do I need a card from my surgeon to show I have hardware in my spine?", None),
+        ("the table leg is wobbly and weak, the screws keep coming loose", None),
+        ("suppose years from now my skin gets thin and a rod shows through, is that an emergency?", None),
+    ],
+)
+def test_rules_that_generalise_from_the_ninth_round(
+    detector: SafetyDetector, nlp: Language, text: str, expected
+) -> None:
+    verdict = detector.analyse(nlp.make_doc(text))
+    assert verdict.category == expected, verdict.as_dict()
