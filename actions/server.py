@@ -8,8 +8,10 @@ receives its content base and triage log.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
+import urllib.parse
 from pathlib import Path
 from typing import Iterable, List, Sequence
 
@@ -25,19 +27,20 @@ from actions.answering import ActionAnswerTopic
 from actions.content_reload import ReloadingContentBase
 from actions.disambiguation import ActionClarifyTopic
 from actions.handoff import ActionHandoff
+from actions.staff_alert import AlertSettings, StaffAlerter, StaffAlertSettingsError
 from actions.triage import ActionRecordTriage, TriageLog
 
 logger = logging.getLogger(__name__)
 
 
-def build_actions(content_dir: Path, triage_db: Path) -> List[Action]:
-    """Create every custom action with its dependencies."""
+def build_actions(content_dir: Path, triage_db: Path, alerter: StaffAlerter | None = None) -> List[Action]:
+    """Create every custom action with its dependencies (`alerter`: where emergencies page the staff)."""
     content = ReloadingContentBase(content_dir)
     triage = TriageLog(triage_db)
     return [
         ActionAnswerTopic(content),
         ActionClarifyTopic(content),
-        ActionRecordTriage(triage),
+        ActionRecordTriage(triage, alerter),
         ActionHandoff(content, triage),
     ]
 
@@ -85,6 +88,20 @@ def main(argv: Sequence[str] = ()) -> None:
     parser.add_argument("--triage-db", type=Path, default=Path(os.environ.get("TRIAGE_DB", ".rasa-data/triage.db")))
     args = parser.parse_args(list(argv) or None)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_action_app(build_actions(args.content_dir, args.triage_db))
+    try:
+        alert_settings = AlertSettings.from_environment(os.environ)
+    except StaffAlertSettingsError as error:
+        parser.error(str(error))
+    alerter = StaffAlerter(alert_settings) if alert_settings else None
+    app = create_action_app(build_actions(args.content_dir, args.triage_db, alerter))
+    if alerter is not None:
+        # The URL itself is a secret (whoever has it can post to the staff channel): log the host only.
+        logger.info("Staff alerts go to %s", urllib.parse.urlsplit(alerter.settings.url).netloc)
+
+        @app.before_server_stop
+        async def deliver_pending_alerts(*_: object) -> None:
+            await asyncio.wait_for(alerter.drain(), timeout=alerter.settings.timeout * alerter.settings.attempts)
+    else:
+        logger.info("No STAFF_ALERT_WEBHOOK_URL: emergencies are recorded for staff but page nobody")
     logger.info("Action server on http://%s:%s", args.host, args.port)
     app.run(host=args.host, port=args.port, workers=1, access_log=False)

@@ -7,13 +7,16 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import TYPE_CHECKING, Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from contract import RESPONSE_TRIAGE_CATEGORIES
+
+if TYPE_CHECKING:  # staff_alert imports TriageEvent from here
+    from actions.staff_alert import StaffAlerter
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS triage_events (
@@ -121,14 +124,19 @@ def event_from_tracker(tracker: Tracker, category: str | None = None, **details:
 
 
 class ActionRecordTriage(Action):
-    """Records the latest report for staff. Runs after the safety reply was sent."""
+    """Records the latest report for staff, and starts paging them for an emergency (in the
+    background: the action returns at once). Runs after the safety reply was sent."""
 
-    def __init__(self, log: TriageLog) -> None:
+    def __init__(self, log: TriageLog, alerter: "StaffAlerter | None" = None) -> None:
         self._log = log
+        self._alerter = alerter
 
     def name(self) -> str:
         return "action_record_triage"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        self._log.record(event_from_tracker(tracker))
+        event = event_from_tracker(tracker)
+        self._log.record(event)
+        if self._alerter is not None:
+            self._alerter.alert(event)
         return []

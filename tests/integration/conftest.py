@@ -1,7 +1,8 @@
 """The whole assistant as `make run` starts it: action server, Rasa server, web page.
 
 The session's assistant has every messaging platform configured, with test
-secrets, and sends the platforms' replies to a local fake of their APIs.
+secrets, and sends the platforms' replies to a local fake of their APIs, and its
+staff alerts to a local fake webhook.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pytest
 
 from evaluation.running import AssistantStartError, RunningAssistant, free_port, start_assistant
 from tests.fakes.platform_apis import FakePlatformApis
+from tests.fakes.staff_webhook import FakeStaffWebhook
 
 __all__ = ["PLATFORM_SECRETS", "RunningAssistant", "free_port", "get", "start"]
 
@@ -49,10 +51,18 @@ def fake_platform_apis() -> Iterator[FakePlatformApis]:
 
 
 @pytest.fixture(scope="session")
+def staff_webhook() -> Iterator[FakeStaffWebhook]:
+    webhook = FakeStaffWebhook().start()
+    yield webhook
+    webhook.stop()
+
+
+@pytest.fixture(scope="session")
 def running_assistant(
-    model_path: Path, assistant_data_dir: Path, fake_platform_apis: FakePlatformApis
+    model_path: Path, assistant_data_dir: Path, fake_platform_apis: FakePlatformApis, staff_webhook: FakeStaffWebhook
 ) -> Iterator[RunningAssistant]:
-    assistant = start(assistant_data_dir, extra_env={**PLATFORM_SECRETS, **fake_platform_apis.environment()})
+    environment = {**PLATFORM_SECRETS, **fake_platform_apis.environment(), "STAFF_ALERT_WEBHOOK_URL": staff_webhook.url}
+    assistant = start(assistant_data_dir, extra_env=environment)
     yield assistant
     assistant.stop()
 
