@@ -243,7 +243,7 @@ class SafetyDetector:
         negations = m.spans(self._negation)
         window = self.rules.metal_descriptor_negation_window
         for span in m.spans(self._metal_descriptors):
-            if any(0 <= span.start - n.end <= window and m.same_clause(n, span) for n in negations):
+            if m.preceded_in_clause(span, negations, window):
                 continue  # "not shiny", "no se ve nada de metal"
             snippet, start, end = m.text([span], text)
             return [Evidence(EXPOSED_HARDWARE, "described_as_metal", snippet, start, end, ())]
@@ -259,7 +259,7 @@ class SafetyDetector:
         negations = m.spans(self._negation)
         repairs = m.spans(self._recurrence_pseudo)
         for span in m.spans(self._recurrences):
-            negated = any(0 <= span.start - n.end <= window and m.same_clause(n, span) for n in negations)
+            negated = m.preceded_in_clause(span, negations, window)
             repair = any(p.start <= span.start and span.end <= p.end for p in repairs)
             if m.words[span.start].start >= first_end and not negated and not repair:
                 snippet, start, end = m.text([span], text)

@@ -137,6 +137,11 @@ class Message:
         """The spans in `at`'s sentence, not overlapping it, within `window` words of it."""
         return [s for s in spans if self.same_sentence(s, at) and not overlaps(s, at) and gap(s, at) <= window]
 
+    def preceded_in_clause(self, at: Span, spans: Iterable[Span], window: int) -> bool:
+        """Whether one of `spans` ends at most `window` words before `at`, in its clause
+        ("no se ve nada de metal": a negation three words before the descriptor)."""
+        return any(0 <= at.start - s.end <= window and self.same_clause(s, at) for s in spans)
+
     def sentence_indices(self, sentence: int) -> List[int]:
         return [i for i, s in enumerate(self.sentence) if s == sentence]
 
