@@ -100,7 +100,10 @@ def main(argv: Sequence[str] = ()) -> None:
 
         @app.before_server_stop
         async def deliver_pending_alerts(*_: object) -> None:
-            await asyncio.wait_for(alerter.drain(), timeout=alerter.settings.timeout * alerter.settings.attempts)
+            try:
+                await asyncio.wait_for(alerter.drain(), timeout=alerter.settings.timeout * alerter.settings.attempts)
+            except asyncio.TimeoutError:
+                logger.error("Staff alerts still being sent at shut-down were cut off")
     else:
         logger.info("No STAFF_ALERT_WEBHOOK_URL: emergencies are recorded for staff but page nobody")
     logger.info("Action server on http://%s:%s", args.host, args.port)
