@@ -8,12 +8,13 @@ have received and nothing goes to the internet.
 from __future__ import annotations
 
 import json
-import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Callable, Dict, List
+
+from tests.fakes.local_server import LocalHttpFake, poll
 
 
 @dataclass(frozen=True)
@@ -38,18 +39,16 @@ class ApiCall:
         return str(self.body.get("recipient", {}).get("id"))
 
 
-class FakePlatformApis:
+class FakePlatformApis(LocalHttpFake):
     """Records every call; answers each the way the real API answers a success."""
 
     def __init__(self) -> None:
         self.calls: List[ApiCall] = []
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(self._handler())
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self.base_url
 
     def environment(self) -> Dict[str, str]:
         """Where the assistant's platform channels send their replies."""
@@ -59,34 +58,28 @@ class FakePlatformApis:
             "FACEBOOK_GRAPH_URL": f"{self.url}/facebook/v19.0",
         }
 
-    def start(self) -> "FakePlatformApis":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
     def calls_to(self, platform: str, recipient: str) -> List[ApiCall]:
-        with self._lock:
+        with self.lock:
             return [c for c in self.calls if c.platform == platform and c.recipient == recipient]
 
     def wait_for(
         self, platform: str, recipient: str, until: Callable[[List[ApiCall]], bool], timeout: float = 60
     ) -> List[ApiCall]:
         """The calls to `recipient` once `until(calls)` holds; fails after `timeout` seconds."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+
+        def matching() -> List[ApiCall] | None:
             calls = self.calls_to(platform, recipient)
-            if until(calls):
-                return calls
-            time.sleep(0.2)
+            return calls if until(calls) else None
+
+        calls = poll(matching, timeout, interval=0.2)
+        if calls is not None:
+            return calls
         raise AssertionError(
             f"{platform} API calls to {recipient} after {timeout} s: {self.calls_to(platform, recipient)}"
         )
 
     def _record(self, call: ApiCall) -> None:
-        with self._lock:
+        with self.lock:
             self.calls.append(call)
 
     def _handler(self) -> type:

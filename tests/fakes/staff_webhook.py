@@ -6,43 +6,34 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Callable, Dict, List
 
+from tests.fakes.local_server import LocalHttpFake, poll
 
-class FakeStaffWebhook:
+
+class FakeStaffWebhook(LocalHttpFake):
     def __init__(self, fail_first: int = 0) -> None:
         self.received: List[Dict[str, Any]] = []
         self.attempts = 0
         self.fail_first = fail_first
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(self._handler())
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/staff-alerts"
-
-    def start(self) -> "FakeStaffWebhook":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        return f"{self.base_url}/staff-alerts"
 
     def wait_for(self, until: Callable[[Dict[str, Any]], bool], timeout: float = 10) -> Dict[str, Any]:
         """The first alert for which `until(alert)` holds; fails after `timeout` seconds."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self._lock:
-                found = [alert for alert in self.received if until(alert)]
-            if found:
-                return found[0]
-            time.sleep(0.05)
-        raise AssertionError(f"no matching staff alert after {timeout} s; received {self.received}")
+
+        def matching() -> List[Dict[str, Any]]:
+            with self.lock:
+                return [alert for alert in self.received if until(alert)]
+
+        found = poll(matching, timeout)
+        if not found:
+            raise AssertionError(f"no matching staff alert after {timeout} s; received {self.received}")
+        return found[0]
 
     def _handler(self) -> type:
         fake = self
@@ -50,7 +41,7 @@ class FakeStaffWebhook:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
-                with fake._lock:
+                with fake.lock:
                     fake.attempts += 1
                     failing = fake.attempts <= fake.fail_first
                     if not failing:
