@@ -198,7 +198,7 @@ class SafetyDetector:
 
         kept.extend(self._reasserted(message, suppressed, text))
         kept.extend(self._recurred(message, suppressed, text))
-        kept.extend(self._described_as_metal(message, unclear, text))
+        kept.extend(self._described_as_metal(message, unclear, suppressed, text))
 
         category: Category | None = None
         for candidate in (EXPOSED_HARDWARE, NEURO_RED_FLAG, WOUND_EMERGENCY):
@@ -234,17 +234,28 @@ class SafetyDetector:
         language, count = max(counts.items(), key=lambda item: item[1], default=(None, 0))
         return language if count >= self.rules.reply_language_min_markers else None
 
-    def _described_as_metal(self, m: Message, unclear: List[Evidence], text: str) -> List[Evidence]:
+    def _described_as_metal(
+        self, m: Message, unclear: List[Evidence], suppressed: List[Evidence], text: str
+    ) -> List[Evidence]:
         """ "Something pointy has pushed out through my scar. It's shiny and grey.": an unclear
-        exposure in a message that describes the thing as metal (not negated) is exposed metal."""
+        exposure in a message that describes the thing as metal (not negated) is exposed metal.
+        Not a descriptor inside a mention the context set aside ("how does metal come out? It is
+        pushing out, or...?": that metal is the question's)."""
         # Only mentions that named no hardware: one a clinician saw last week is asked about.
-        if not any(e.rule in ("no_hardware_word", "wound_opened") for e in unclear):
+        described = [e for e in unclear if e.rule in ("no_hardware_word", "wound_opened")]
+        if not described:
             return []
         negations = m.spans(self._negation)
         window = self.rules.metal_descriptor_negation_window
         for span in m.spans(self._metal_descriptors):
             if m.preceded_in_clause(span, negations, window):
                 continue  # "not shiny", "no se ve nada de metal"
+            first, last = m.words[span.start].start, m.words[span.end - 1].end
+            if any(e.start_char <= first and last <= e.end_char for e in suppressed):
+                continue
+            reach = self.rules.metal_descriptor_window
+            if not any(m.word_gap(span, e.start_char, e.end_char) <= reach for e in described):
+                continue  # "I tore something playing tennis. ... titanium screws in 2017": another matter
             snippet, start, end = m.text([span], text)
             return [Evidence(EXPOSED_HARDWARE, "described_as_metal", snippet, start, end, ())]
         return []

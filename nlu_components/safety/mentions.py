@@ -96,9 +96,9 @@ class MentionFinder:
             near = [h for h in hardware if m.same_sentence(h, trigger) and gap(h, trigger) <= self.rules.window]
             # "noticed a new swelling over my hardware", "me salió un bulto encima de los tornillos"
             near = [h for h in near if not self._finding_between(m, trigger, h)]
-            if not near and kind != "visible":
-                # "do rods ever come out? my dad's is coming out": the hardware
-                # word may sit in an earlier sentence.
+            if not near and kind != "visible" and m.sentence[trigger.start] not in m.questions:
+                # "do rods ever come out? my dad's is coming out": the hardware word may sit in an
+                # earlier sentence; not in a question ("...from the skin? It is pushing out, or?").
                 near = [h for h in hardware if h.end <= trigger.start]
             if near:
                 anchor = nearest(near, trigger)
@@ -137,7 +137,8 @@ class MentionFinder:
         object_descriptions = m.spans(self._object_descriptions)
         for opening in m.spans(self._opening):
             phrase = m.phrase(opening)
-            for anchor in [h for h in hardware + unclear_objects if m.same_sentence(h, opening)]:
+            near = m.near_in_sentence(hardware + unclear_objects, opening, self.rules.wound_opening_window)
+            for anchor in near:
                 if anchor in object_descriptions:
                     # "the incision opened and there's something shiny in it"
                     exposed.append(Mention(Category.EXPOSED_HARDWARE, "wound_opened", (anchor,), opening, phrase))

@@ -81,6 +81,8 @@ class SafetyRules:
     unclear_objects: FrozenSet[Phrase]
     metal_descriptors: FrozenSet[Phrase]
     metal_descriptor_negation_window: int
+    metal_descriptor_window: int
+    wound_opening_window: int
     skin_words: FrozenSet[str]
     clause_breaks: FrozenSet[Phrase]
     hedges: FrozenSet[Phrase]
@@ -240,6 +242,8 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         unclear_objects=phrases("unclear_objects"),
         metal_descriptors=phrases("metal_descriptors"),
         metal_descriptor_negation_window=number("metal_descriptor_negation_window"),
+        metal_descriptor_window=number("metal_descriptor_window"),
+        wound_opening_window=number("wound_opening_window"),
         skin_words=frozenset(tokenise("skin wound")),
         clause_breaks=phrases("clause_breaks"),
         hedges=phrases("hedges"),

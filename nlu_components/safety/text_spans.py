@@ -142,6 +142,14 @@ class Message:
         ("no se ve nada de metal": a negation three words before the descriptor)."""
         return any(0 <= at.start - s.end <= window and self.same_clause(s, at) for s in spans)
 
+    def word_gap(self, at: Span, start_char: int, end_char: int) -> int:
+        """Words between `at` and the words of the text from `start_char` to `end_char`
+        (evidence is kept as characters)."""
+        inside = [i for i, w in enumerate(self.words) if w.start < end_char and w.end > start_char]
+        if not inside:
+            return len(self.words)
+        return gap(at, Span(inside[0], inside[-1] + 1))
+
     def sentence_indices(self, sentence: int) -> List[int]:
         return [i for i, s in enumerate(self.sentence) if s == sentence]
 

@@ -563,3 +563,51 @@ def test_rules_that_generalise_from_the_ninth_round(
 ) -> None:
     verdict = detector.analyse(nlp.make_doc(text))
     assert verdict.category == expected, verdict.as_dict()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An inability is a finding, not a maybe; paralysis and Spanish word orders for the flags.
+        ("i couldn't feel the toilet paper when i wiped this morning", NEURO_RED_FLAG),
+        ("my left arm won't lift since the neck op", NEURO_RED_FLAG),
+        ("sudden paralysis in both legs", NEURO_RED_FLAG),
+        ("se me durmieron las piernas y no las puedo mover", NEURO_RED_FLAG),
+        ("llevo horas sin poder orinar", NEURO_RED_FLAG),
+        ("no controlo la orina desde la operación", NEURO_RED_FLAG),
+        ("se me fue la fuerza del brazo", NEURO_RED_FLAG),
+        # A hardware word in the next fragment, a metal-like sheen, a regional word for the plate,
+        # a Spanish "mine is like that" after a general question.
+        ("poking out. the rod. my back", EXPOSED_HARDWARE),
+        ("the scar split and something deep in it gleams", EXPOSED_HARDWARE),
+        ("se me está saliendo la platina por la piel", EXPOSED_HARDWARE),
+        ("¿es grave que un tornillo se vea por la herida? la mía está así desde ayer", EXPOSED_HARDWARE),
+        ("vet nurse here, my wife's back wound has a screw showing in it", EXPOSED_HARDWARE),
+        # Not reports: "ni", a denial said after the phrase, a Spanish rate question, a fear,
+        # looking for something not found, a project, a neighbour in the garden.
+        ("ni metal ni nada, la herida cerró perfecta", None),
+        ("la resonancia dice que el tornillo se movió, pero por fuera no se ve nada", None),
+        ("¿con qué frecuencia se salen las barras por la piel?", None),
+        ("me preocupa que se me salga la placa por la herida", None),
+        ("I check my scar for metal poking through every night and there's never anything", None),
+        ("what happens when hardware is exposed? it's for my homework", None),
+        ("my neighbour Rod keeps coming through our garden", None),
+        ("I'm a nursing student. How often does spinal hardware come through the skin?", None),
+        ("I'm a nursing student and my own scar has a screw poking through it", EXPOSED_HARDWARE),
+        ("could you describe how a rod comes to push through the skin?", None),
+        # A torn muscle is no torn wound; a descriptor far from the unclear words describes
+        # something else; a question sentence does not borrow the hardware of the one before.
+        ("I tore something at the gym, do my implants limit what I can lift?", None),
+        (
+            "Something is poking out of my scar. I had the fusion in 2012 at the county hospital, the one by"
+            " the river, and they said it was all titanium",
+            UNCLEAR_EXPOSURE,
+        ),
+        ("how do screws come out through skin? is it pushing out, or does the skin open?", UNCLEAR_EXPOSURE),
+    ],
+)
+def test_rules_that_generalise_from_the_tenth_round(
+    detector: SafetyDetector, nlp: Language, text: str, expected
+) -> None:
+    verdict = detector.analyse(nlp.make_doc(text))
+    assert verdict.category == expected, verdict.as_dict()
