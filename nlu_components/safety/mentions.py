@@ -9,10 +9,10 @@ says it is happening now.
 
 from __future__ import annotations
 
-from typing import Callable, List, Tuple
+from typing import Callable, FrozenSet, List, Tuple
 
 from nlu_components.safety.normalise import within_edits
-from nlu_components.safety.rules import FlagRules, SafetyRules
+from nlu_components.safety.rules import FlagRules, Phrase, SafetyRules
 from nlu_components.safety.text_spans import Category, Mention, Message, PhraseIndex, Span, gap, nearest
 
 
@@ -123,9 +123,14 @@ class MentionFinder:
             if misheard is not None:
                 exposed.append(Mention(Category.EXPOSED_HARDWARE, "near_hardware_word", (misheard,), trigger, phrase))
                 continue
-            pronoun = self._pronoun_subject(m, trigger)
+            pronoun = self._pronoun_subject(m, trigger, self.rules.pronoun_exposure_phrases)
             if pronoun is not None:
                 exposed.append(Mention(Category.EXPOSED_HARDWARE, "pronoun_exposed", (pronoun,), trigger, phrase))
+                continue
+            # "it's been showing for a month. [...] the screw bit.": the hardware named in another sentence.
+            if hardware and self._pronoun_subject(m, trigger, self.rules.pronoun_exposure_named_phrases):
+                anchor = nearest(hardware, trigger)
+                exposed.append(Mention(Category.EXPOSED_HARDWARE, "pronoun_hardware_named", (anchor,), trigger, phrase))
                 continue
             objects = [
                 o for o in unclear_objects if m.same_sentence(o, trigger) and gap(o, trigger) <= self.rules.window
@@ -160,10 +165,10 @@ class MentionFinder:
                 return Span(i, i + 1)
         return None
 
-    def _pronoun_subject(self, m: Message, trigger: Span) -> Span | None:
-        """ "it's just a little exposed": a pronoun subject shortly before "exposed", in its clause."""
+    def _pronoun_subject(self, m: Message, trigger: Span, phrases: FrozenSet[Phrase]) -> Span | None:
+        """ "it's just a little exposed": a pronoun subject shortly before one of `phrases`, in its clause."""
         r = self.rules
-        if m.phrase(trigger) not in r.pronoun_exposure_phrases:
+        if m.phrase(trigger) not in phrases:
             return None
         if trigger.end < len(m.norms) and m.norms[trigger.end] in r.pronoun_exposure_not_followed_by:
             return None

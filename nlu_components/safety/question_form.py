@@ -51,6 +51,8 @@ class QuestionForm:
             return False  # "is it normal to not feel the toilet paper when you wipe? started today"
         if not self._is_question(m, sentence):
             return False
+        if self._alarmed_statement(m, sentence, mention):
+            return False  # "screw poking out of scar?? fused 2yrs ago"
         if not strict:
             return True
         r = self.rules
@@ -91,6 +93,20 @@ class QuestionForm:
             and not self._starts_with(m.norms[i + 1 :], self.rules.question_elided_subject_verbs)
             for i in indices
         )
+
+    def _alarmed_statement(self, m: Message, sentence: int, mention: Mention) -> bool:
+        """ "screw poking out of scar??": a question mark after a bare noun and a verb in -ing, with
+        no question word or auxiliary to open it, is a statement said with alarm (unless the
+        message asks in general elsewhere: "Screws poking out of the skin? How common is that?")."""
+        words = [m.norms[i] for i in m.sentence_indices(sentence) if m.norms[i] not in BOUNDARY_MARKERS]
+        if not words or words[0] in self.rules.question_starts or words[0] in self.rules.generic_auxiliaries:
+            return False
+        start = mention.trigger.start
+        bare_progressive = m.norms[start].endswith("ing") and not (start > 0 and m.norms[start - 1] in ("is", "are"))
+        asks_in_general_elsewhere = bool(m.spans(self._general))  # "...skin? How common is that?"
+        following = [m.norms[i] for i in m.sentence_indices(sentence + 1) if m.norms[i] not in BOUNDARY_MARKERS]
+        answered_no = bool(following) and following[0] in self.rules.question_answered_no  # "Metal showing? No."
+        return sentence in m.questions and bare_progressive and not asks_in_general_elsewhere and not answered_no
 
     def _ends_in_a_tag(self, words: List[str]) -> bool:
         """ "it's only a little metal showing, not a big deal right?": a statement with a tag."""

@@ -63,6 +63,7 @@ class SafetyRules:
     pronoun_exposure_subjects: FrozenSet[Phrase]
     pronoun_exposure_phrases: FrozenSet[Phrase]
     pronoun_exposure_not_followed_by: FrozenSet[str]
+    pronoun_exposure_named_phrases: FrozenSet[Phrase]
     general_cues: FrozenSet[Phrase]
     uncertain_answers: FrozenSet[Phrase]
     filler_words: FrozenSet[str]
@@ -73,6 +74,7 @@ class SafetyRules:
     question_elided_subject_verbs: FrozenSet[Phrase]
     question_statement_tags: FrozenSet[Phrase]
     question_report_cues: FrozenSet[Phrase]
+    question_answered_no: FrozenSet[str]
     definite_words: FrozenSet[str]
     generic_auxiliaries: FrozenSet[str]
     personal_words: FrozenSet[str]
@@ -224,6 +226,7 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         pronoun_exposure_subjects=phrases("pronoun_exposure.subjects"),
         pronoun_exposure_phrases=phrases("pronoun_exposure.phrases"),
         pronoun_exposure_not_followed_by=words("pronoun_exposure.not_followed_by"),
+        pronoun_exposure_named_phrases=phrases("pronoun_exposure.with_hardware_named"),
         general_cues=phrases("general_cues"),
         uncertain_answers=phrases("uncertain_answers"),
         filler_words=words("filler"),
@@ -234,6 +237,7 @@ def compile_rules(raw: Mapping[str, Any], tokenise: Tokenise, source: str = "rul
         question_elided_subject_verbs=phrases("question_form.elided_subject_verbs"),
         question_statement_tags=phrases("question_form.statement_tags"),
         question_report_cues=phrases("question_form.report_cues"),
+        question_answered_no=words("question_form.answered_no"),
         definite_words=words("definite_words"),
         generic_auxiliaries=words("generic_auxiliaries"),
         personal_words=words("personal_words"),

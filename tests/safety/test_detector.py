@@ -611,3 +611,37 @@ def test_rules_that_generalise_from_the_tenth_round(
 ) -> None:
     verdict = detector.analyse(nlp.make_doc(text))
     assert verdict.category == expected, verdict.as_dict()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Descriptions instead of names, a present perfect after a repair, an exposure days old.
+        ("the stuff they put in my spine is poking out now", EXPOSED_HARDWARE),
+        ("lo que me pusieron en la espalda se ve por la herida", EXPOSED_HARDWARE),
+        ("they removed one screw in May, but now another has come through", EXPOSED_HARDWARE),
+        ("my rod broke through in 2020 and was fixed. It's happened again.", EXPOSED_HARDWARE),
+        ("it's been out for a week now. the rod. i keep a plaster on it", EXPOSED_HARDWARE),
+        ("rod sticking out of my back?? had surgery last year", EXPOSED_HARDWARE),
+        ("a bit of metal is showing where the drain used to be, otherwise all good", EXPOSED_HARDWARE),
+        ("I've got pins and needles in my groin and my legs have gone weak", NEURO_RED_FLAG),
+        ("se le doblaron las piernas y no tiene fuerza", NEURO_RED_FLAG),
+        ("tengo las manos torpes y dormidas desde ayer", NEURO_RED_FLAG),
+        ("the numbness has spread to both legs since yesterday", NEURO_RED_FLAG),
+        # Not reports: a question answered no, a chance of it happening again, a photo seen,
+        # why-questions about infection, a motorbike's plate, pierced ears.
+        ("Metal showing? No. Just wanted to ask about vitamins.", None),
+        ("my screw was removed last year and it healed, what's the chance of it happening again", None),
+        ("how can metal come outside the body? I see one photo and cannot stop thinking about it", None),
+        ("why do germs stick to metal implants once they are exposed?", None),
+        ("se me cayó la placa de la moto y se salió un tornillo", None),
+        ("can I get my ears pierced with metal implants in my spine?", None),
+        # A treatment question about "the piece that's sticking out" may be their own: ask.
+        ("would they take out all the metal or just the piece that's sticking out?", UNCLEAR_EXPOSURE),
+    ],
+)
+def test_rules_that_generalise_from_the_eleventh_round(
+    detector: SafetyDetector, nlp: Language, text: str, expected
+) -> None:
+    verdict = detector.analyse(nlp.make_doc(text))
+    assert verdict.category == expected, verdict.as_dict()
