@@ -18,8 +18,8 @@ WEB_PORT ?= 8080
 export RASA_PORT ACTION_PORT WEB_PORT
 
 .PHONY: help setup spacy-model train run shell test lint format typecheck validate content-check \
-        content-report sync-domain conversation-test unit-test nlu-eval score-sealed verify-pretrained-model nlu-seeds compare-pipelines safety-report benchmark \
-        browser-deps lock clean
+        content-report sync-domain conversation-test unit-test nlu-eval score-sealed verify-pretrained-model nlu-seeds compare-pipelines safety-report benchmark triage-rebuild \
+        browser-deps test-services lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -41,9 +41,11 @@ train: setup spacy-model ## Train the model (components restored from cache when
 run: train ## Run the assistant: web chat, Rasa server and action server (Ctrl-C stops)
 	@scripts/run.sh
 
+triage-rebuild: setup ## Write the triage records the action server missed, from the tracker events (last 7 days)
+	@$(PY) -m actions.triage_rebuild
+
 shell: train ## Talk to the assistant in the terminal
-	@mkdir -p .rasa-data; TRACKER_DB=.rasa-data/shell.db TRIAGE_DB=.rasa-data/triage.db; \
-	  export TRACKER_DB TRIAGE_DB; \
+	@mkdir -p .rasa-data; TRACKER_DB=.rasa-data/shell.db; export TRACKER_DB; \
 	  $(PY) -m actions --port $(ACTION_PORT) > /dev/null 2>&1 & pid=$$!; \
 	  trap "kill $$pid" EXIT; $(RASA) shell --model models --endpoints endpoints.yml --quiet
 
@@ -80,7 +82,10 @@ unit-test: setup ## Fast tests that need no trained model
 browser-deps: ## Debian's chromium for the browser test (installs it when missing and root)
 	@scripts/browser_deps.sh
 
-test: setup lint typecheck validate content-check train conversation-test browser-deps ## Everything CI runs
+test-services: setup ## The machine's PostgreSQL for the scaled-out storage tests (started when stopped and root)
+	@PY=$(PY) scripts/test_services.sh
+
+test: setup lint typecheck validate content-check train conversation-test browser-deps test-services ## Everything CI runs
 	@$(VENV)/bin/pytest
 
 nlu-eval: train ## NLU figures: sealed first-run records apart from the regression sets scored now (results/nlu/eval.json)

@@ -2,7 +2,8 @@
 
 rasa-sdk's own `create_app` instantiates every Action subclass with no
 arguments; this server registers ready-made instances instead, so each action
-receives its content base and triage log.
+receives its content base and triage log. It also rebuilds, at start-up and every
+`--rebuild-interval` seconds, the triage records it missed while it was down.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Iterable, List, Sequence
 
+import sqlalchemy.exc
 from rasa_sdk import Action, utils
 from rasa_sdk.endpoint import configure_cors
 from rasa_sdk.executor import ActionExecutor
@@ -28,15 +30,15 @@ from actions.content_reload import ReloadingContentBase
 from actions.disambiguation import ActionClarifyTopic
 from actions.handoff import ActionHandoff
 from actions.staff_alert import AlertSettings, StaffAlerter, StaffAlertSettingsError
-from actions.triage import ActionRecordTriage, TriageLog
+from actions.triage import ActionRecordTriage, TriageLog, shown_url, triage_database_url
+from actions.triage_rebuild import TriageRebuilder
 
 logger = logging.getLogger(__name__)
 
 
-def build_actions(content_dir: Path, triage_db: Path, alerter: StaffAlerter | None = None) -> List[Action]:
+def build_actions(content_dir: Path, triage: TriageLog, alerter: StaffAlerter | None = None) -> List[Action]:
     """Create every custom action with its dependencies (`alerter`: where emergencies page the staff)."""
     content = ReloadingContentBase(content_dir)
-    triage = TriageLog(triage_db)
     return [
         ActionAnswerTopic(content),
         ActionClarifyTopic(content),
@@ -80,12 +82,52 @@ def create_action_app(actions: Iterable[Action], cors_origins: Sequence[str] = (
     return app
 
 
+def keep_rebuilding_triage(
+    app: Sanic, rebuilder: TriageRebuilder, alerter: StaffAlerter | None, interval: float
+) -> None:
+    """From start-up on, every `interval` seconds, write the triage records missed while this
+    server was down (and page staff for the emergencies among them)."""
+
+    async def rebuild_forever() -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                written = await loop.run_in_executor(None, rebuilder.run_once)
+            except sqlalchemy.exc.SQLAlchemyError as error:
+                logger.error("Cannot rebuild triage records from the tracker events: %s", error)
+            else:
+                for event in written:
+                    logger.warning("Rebuilt a missed triage record: %s in %s", event.category, event.sender_id)
+                    if alerter is not None:
+                        alerter.alert(event)
+            await asyncio.sleep(interval)
+
+    @app.after_server_start
+    async def start_rebuilding(app: Sanic, *_: object) -> None:
+        app.ctx.triage_rebuild = asyncio.get_running_loop().create_task(rebuild_forever())
+
+    @app.before_server_stop
+    async def stop_rebuilding(app: Sanic, *_: object) -> None:
+        app.ctx.triage_rebuild.cancel()
+
+
 def main(argv: Sequence[str] = ()) -> None:
     parser = argparse.ArgumentParser(description="Run the spinal implant assistant's action server.")
     parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", "5055")))
     parser.add_argument("--host", default=os.environ.get("ACTION_HOST", "127.0.0.1"))
     parser.add_argument("--content-dir", type=Path, default=Path(os.environ.get("CONTENT_DIR", "data/content")))
-    parser.add_argument("--triage-db", type=Path, default=Path(os.environ.get("TRIAGE_DB", ".rasa-data/triage.db")))
+    parser.add_argument(
+        "--triage-db-url",
+        default=triage_database_url(os.environ),
+        help="SQLAlchemy URL of the tracker store's database, where the triage record lives"
+        " (default: TRIAGE_DATABASE_URL, or the SQLite file TRACKER_DB)",
+    )
+    parser.add_argument(
+        "--rebuild-interval",
+        type=float,
+        default=float(os.environ.get("TRIAGE_REBUILD_INTERVAL_S", "30")),
+        help="seconds between passes that rebuild missed triage records from the tracker events",
+    )
     args = parser.parse_args(list(argv) or None)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -93,7 +135,15 @@ def main(argv: Sequence[str] = ()) -> None:
     except StaffAlertSettingsError as error:
         parser.error(str(error))
     alerter = StaffAlerter(alert_settings) if alert_settings else None
-    app = create_action_app(build_actions(args.content_dir, args.triage_db, alerter))
+    try:
+        triage = TriageLog(args.triage_db_url)
+    except sqlalchemy.exc.SQLAlchemyError as error:
+        shown = shown_url(args.triage_db_url)
+        parser.exit(
+            1, f"error: cannot open the triage record's database {shown}: {error.__class__.__name__}: {error}\n"
+        )
+    app = create_action_app(build_actions(args.content_dir, triage, alerter))
+    keep_rebuilding_triage(app, TriageRebuilder(triage), alerter, args.rebuild_interval)
     if alerter is not None:
         # The URL itself is a secret (whoever has it can post to the staff channel): log the host only.
         logger.info("Staff alerts go to %s", urllib.parse.urlsplit(alerter.settings.url).netloc)

@@ -1,14 +1,21 @@
-"""The triage record: every emergency, urgent report and handoff, kept for staff."""
+"""The triage record: every emergency, urgent report and handoff, kept for staff.
+
+It lives in the tracker store's own SQL database (SQLite by default, PostgreSQL at scale), so
+`actions/triage_rebuild.py` can rebuild from the conversations' events a record the action
+server missed while it was down. Each record is keyed by conversation, category and the
+timestamp of the user message that raised it, so the action's record and a rebuilt one of the
+same message are written once.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, List
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping
 
+import sqlalchemy as sa
+import sqlalchemy.exc
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
@@ -18,18 +25,43 @@ from contract import RESPONSE_TRIAGE_CATEGORIES
 if TYPE_CHECKING:  # staff_alert imports TriageEvent from here
     from actions.staff_alert import StaffAlerter
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS triage_events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created_at TEXT NOT NULL,
-    sender_id TEXT NOT NULL,
-    category TEXT NOT NULL,
-    intent TEXT,
-    message TEXT,
-    channel TEXT,
-    details TEXT NOT NULL
+DEFAULT_TRACKER_DB = ".rasa-data/conversations.db"
+
+metadata = sa.MetaData()
+triage_events = sa.Table(
+    "triage_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    # The tracker timestamp of the user message that raised it (0 when there was none).
+    sa.Column("message_at", sa.Float, nullable=False),
+    sa.Column("sender_id", sa.String(255), nullable=False),
+    sa.Column("category", sa.String(64), nullable=False),
+    sa.Column("intent", sa.String(255)),
+    sa.Column("message", sa.Text),
+    sa.Column("channel", sa.String(255)),
+    # "action": written by the action as it happened; "rebuilt": from the tracker events later.
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("details", sa.Text, nullable=False),
+    sa.UniqueConstraint("sender_id", "category", "message_at", name="triage_once_per_message"),
 )
-"""
+
+
+def triage_database_url(environ: Mapping[str, str]) -> str:
+    """`TRIAGE_DATABASE_URL`, or else the SQLite tracker store's file (`TRACKER_DB`)."""
+    url = environ.get("TRIAGE_DATABASE_URL", "").strip()
+    if url:
+        return url
+    return f"sqlite:///{environ.get('TRACKER_DB', DEFAULT_TRACKER_DB)}"
+
+
+def shown_url(url: str) -> str:
+    """`url` fit for a log line or an error message: without its password."""
+    return sa.engine.make_url(url).render_as_string(hide_password=True)
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat()
 
 
 @dataclass(frozen=True)
@@ -41,60 +73,67 @@ class TriageEvent:
     channel: str | None
     details: Dict[str, Any]
     created_at: str = ""
+    message_at: float = 0.0
+    source: str = "action"
 
 
+@dataclass
 class TriageLog:
-    """An append-only SQLite table of triage events.
+    """The `triage_events` table in the database at `url` (created if missing).
 
     Args:
-        path: the database file; its folder must exist.
+        url: an SQLAlchemy URL, e.g. ``sqlite:///.rasa-data/conversations.db``.
     """
 
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        with self._connect() as connection:
-            connection.execute(SCHEMA)
+    url: str
+    engine: sa.engine.Engine = field(init=False, repr=False)
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self._path, timeout=5)
+    def __post_init__(self) -> None:
+        connect_args = {"timeout": 5} if self.url.startswith("sqlite") else {}
+        self.engine = sa.create_engine(self.url, future=True, connect_args=connect_args)
+        metadata.create_all(self.engine)
 
-    def record(self, event: TriageEvent) -> int:
-        created_at = event.created_at or dt.datetime.now(dt.timezone.utc).isoformat()
-        with self._connect() as connection:
-            cursor = connection.execute(
-                "INSERT INTO triage_events (created_at, sender_id, category, intent, message, channel, details)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    created_at,
-                    event.sender_id,
-                    event.category,
-                    event.intent,
-                    event.message,
-                    event.channel,
-                    json.dumps(event.details, sort_keys=True),
-                ),
-            )
-            return int(cursor.lastrowid or 0)
+    def record(self, event: TriageEvent) -> bool:
+        """Write `event`; False when the same message's record of that category is already there."""
+        row = {
+            "created_at": event.created_at or now_iso(),
+            "message_at": event.message_at,
+            "sender_id": event.sender_id,
+            "category": event.category,
+            "intent": event.intent,
+            "message": event.message,
+            "channel": event.channel,
+            "source": event.source,
+            "details": json.dumps(event.details, sort_keys=True),
+        }
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(triage_events.insert().values(**row))
+        except sqlalchemy.exc.IntegrityError:
+            return False
+        return True
 
     def recent(self, limit: int = 50) -> List[TriageEvent]:
-        with self._connect() as connection:
-            rows = connection.execute(
-                "SELECT created_at, sender_id, category, intent, message, channel, details"
-                " FROM triage_events ORDER BY id DESC LIMIT ?",
-                (limit,),
-            ).fetchall()
+        query = sa.select(triage_events).order_by(triage_events.c.id.desc()).limit(limit)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).mappings().all()
         return [
             TriageEvent(
-                created_at=row[0],
-                sender_id=row[1],
-                category=row[2],
-                intent=row[3],
-                message=row[4],
-                channel=row[5],
-                details=json.loads(row[6]),
+                sender_id=row["sender_id"],
+                category=row["category"],
+                intent=row["intent"],
+                message=row["message"],
+                channel=row["channel"],
+                details=json.loads(row["details"]),
+                created_at=row["created_at"],
+                message_at=row["message_at"],
+                source=row["source"],
             )
             for row in rows
         ]
+
+    def dispose(self) -> None:
+        self.engine.dispose()
 
 
 def category_of_last_reply(tracker: Tracker) -> str:
@@ -105,6 +144,13 @@ def category_of_last_reply(tracker: Tracker) -> str:
         if event.get("event") == "action" and event.get("name") in RESPONSE_TRIAGE_CATEGORIES:
             return RESPONSE_TRIAGE_CATEGORIES[event["name"]]
     return "other"
+
+
+def latest_user_timestamp(tracker: Tracker) -> float:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return float(event.get("timestamp") or 0.0)
+    return 0.0
 
 
 def event_from_tracker(tracker: Tracker, category: str | None = None, **details: Any) -> TriageEvent:
@@ -120,6 +166,7 @@ def event_from_tracker(tracker: Tracker, category: str | None = None, **details:
         message=latest.get("text"),
         channel=tracker.get_latest_input_channel(),
         details=details,
+        message_at=latest_user_timestamp(tracker),
     )
 
 
@@ -136,7 +183,6 @@ class ActionRecordTriage(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         event = event_from_tracker(tracker)
-        self._log.record(event)
-        if self._alerter is not None:
-            self._alerter.alert(event)
+        if self._log.record(event) and self._alerter is not None:
+            self._alerter.alert(event)  # not again for a record the rebuild wrote (and paged) first
         return []

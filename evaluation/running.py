@@ -33,10 +33,14 @@ class RunningAssistant:
     rasa_url: str
     web_url: str
     tracker_db: Path
-    triage_db: Path
     log: Path
     action_port: int
     log_dir: Path
+
+    @property
+    def triage_url(self) -> str:
+        """The triage record's database: the tracker store's."""
+        return f"sqlite:///{self.tracker_db}"
 
     def action_server_pid(self) -> int | None:
         """The pid of the running action server process (supervisord starts a new one after a crash)."""
@@ -77,7 +81,6 @@ def start_assistant(
         **(extra_env or {}),
         **{k: str(v) for k, v in ports.items()},
         "TRACKER_DB": str(data_dir / "conversations.db"),
-        "TRIAGE_DB": str(data_dir / "triage.db"),
         "WIDGET_SESSION_KEY_FILE": str(data_dir / "widget-session.key"),
         # Each running copy has its own supervisord socket and logs.
         "LOG_DIR": str(data_dir / f"logs-{ports['RASA_PORT']}"),
@@ -93,7 +96,6 @@ def start_assistant(
         f"http://127.0.0.1:{ports['RASA_PORT']}",
         f"http://127.0.0.1:{ports['WEB_PORT']}",
         data_dir / "conversations.db",
-        data_dir / "triage.db",
         log,
         ports["ACTION_PORT"],
         log_dir,

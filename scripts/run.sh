@@ -11,7 +11,7 @@ export ACTION_PORT=${ACTION_PORT:-5055}
 export WEB_PORT=${WEB_PORT:-8080}
 export HOST=${HOST:-127.0.0.1}
 export TRACKER_DB=${TRACKER_DB:-.rasa-data/conversations.db}
-export TRIAGE_DB=${TRIAGE_DB:-.rasa-data/triage.db}
+# The triage record lives in the tracker store's database (TRIAGE_DATABASE_URL to override).
 export LOG_DIR=${LOG_DIR:-$PWD/logs}
 export RUN_DIR=${RUN_DIR:-$PWD/.rasa-data/run}
 # The sites that may open the widget's live connection (the demo page by default), and its session key.

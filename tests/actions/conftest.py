@@ -16,6 +16,12 @@ def on_content_date() -> dt.date:
 
 
 @pytest.fixture
+def triage_url(tmp_path: Path) -> str:
+    """A triage record of its own for each test (SQLite, as by default)."""
+    return f"sqlite:///{tmp_path / 'triage.db'}"
+
+
+@pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
     """A fresh, editable copy of the real content base."""
     target = tmp_path / "content"

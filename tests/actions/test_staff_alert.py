@@ -113,7 +113,7 @@ async def test_a_local_receiver_gets_the_alert_after_two_failures(tmp_path: Path
         receiver.stop()
 
 
-async def test_a_hung_webhook_does_not_hold_up_the_triage_action(tmp_path: Path) -> None:
+async def test_a_hung_webhook_does_not_hold_up_the_triage_action(tmp_path: Path, triage_url: str) -> None:
     never = asyncio.Event()
 
     async def hang(url: str, body: Dict[str, Any], timeout: float) -> int:
@@ -121,13 +121,13 @@ async def test_a_hung_webhook_does_not_hold_up_the_triage_action(tmp_path: Path)
         return 200
 
     alerter = StaffAlerter(settings(tmp_path), post=hang)
-    action = ActionRecordTriage(TriageLog(tmp_path / "triage.db"), alerter)
+    action = ActionRecordTriage(TriageLog(triage_url), alerter)
     tracker = make_tracker(
         "report_exposed_hardware", text="the rod is out", replies=["utter_emergency_exposed_hardware"]
     )
     started = time.monotonic()
     await action.run(CollectingDispatcher(), tracker, {})
     assert time.monotonic() - started < 0.2
-    assert TriageLog(tmp_path / "triage.db").recent()[0].category == "emergency_exposed_hardware"
+    assert TriageLog(triage_url).recent()[0].category == "emergency_exposed_hardware"
     never.set()
     await alerter.drain()

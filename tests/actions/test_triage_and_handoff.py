@@ -13,8 +13,8 @@ from actions.triage import ActionRecordTriage, TriageEvent, TriageLog
 from tests.actions.conftest import CONTENT_DIR, make_tracker, on_content_date
 
 
-async def test_an_emergency_is_recorded_with_its_evidence(tmp_path: Path) -> None:
-    log = TriageLog(tmp_path / "triage.db")
+async def test_an_emergency_is_recorded_with_its_evidence(triage_url: str) -> None:
+    log = TriageLog(triage_url)
     tracker = make_tracker(
         "report_exposed_hardware",
         text="the screw is poking out",
@@ -34,20 +34,20 @@ async def test_an_emergency_is_recorded_with_its_evidence(tmp_path: Path) -> Non
     assert event.details["safety"]["category"] == "exposed_hardware"
 
 
-async def test_a_yes_to_the_metal_question_is_recorded_as_the_emergency(tmp_path: Path) -> None:
-    log = TriageLog(tmp_path / "triage.db")
+async def test_a_yes_to_the_metal_question_is_recorded_as_the_emergency(triage_url: str) -> None:
+    log = TriageLog(triage_url)
     tracker = make_tracker("affirm", text="yes", replies=["utter_emergency_exposed_hardware"])
     await ActionRecordTriage(log).run(CollectingDispatcher(), tracker, {})
     assert log.recent()[0].category == "emergency_exposed_hardware"
 
 
-async def test_the_record_survives_a_new_log_object(tmp_path: Path) -> None:
-    TriageLog(tmp_path / "triage.db").record(TriageEvent("s", "handoff", None, None, None, {}))
-    assert [e.category for e in TriageLog(tmp_path / "triage.db").recent()] == ["handoff"]
+async def test_the_record_survives_a_new_log_object(triage_url: str) -> None:
+    TriageLog(triage_url).record(TriageEvent("s", "handoff", None, None, None, {}))
+    assert [e.category for e in TriageLog(triage_url).recent()] == ["handoff"]
 
 
-async def test_handoff_flags_the_conversation_and_answers_from_content(tmp_path: Path) -> None:
-    log = TriageLog(tmp_path / "triage.db")
+async def test_handoff_flags_the_conversation_and_answers_from_content(triage_url: str) -> None:
+    log = TriageLog(triage_url)
     action = ActionHandoff(ReloadingContentBase(CONTENT_DIR, on_content_date), log)
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("request_human", slots={"handoff_contact": "jo@example.org"})
@@ -60,10 +60,10 @@ async def test_handoff_flags_the_conversation_and_answers_from_content(tmp_path:
     assert events == [SlotSet("handoff_contact", None)]
 
 
-async def test_handoff_serves_no_draft_when_the_base_forbids_drafts(tmp_path: Path, content_copy: Path) -> None:
+async def test_handoff_serves_no_draft_when_the_base_forbids_drafts(triage_url: str, content_copy: Path) -> None:
     base = content_copy / "base.yml"
     base.write_text(base.read_text().replace("serve_drafts: true", "serve_drafts: false"))
-    log = TriageLog(tmp_path / "triage.db")
+    log = TriageLog(triage_url)
     dispatcher = CollectingDispatcher()
     await ActionHandoff(ReloadingContentBase(content_copy, on_content_date), log).run(
         dispatcher, make_tracker("request_human"), {}

@@ -15,6 +15,7 @@ from typing import Iterator, List, Tuple
 
 import pytest
 
+from actions.triage import TriageLog
 from evaluation.running import RunningAssistant
 from tests.conftest import emergency_opening
 from tests.integration.conftest import get, start
@@ -88,3 +89,15 @@ def test_hung_then_crashed_action_server(assistant: RunningAssistant) -> None:
     replies, _ = say(assistant, sender, QUESTION)
     assert "Source:" in replies[0]
     assert "exited: actions" in (assistant.log_dir / "supervisord.log").read_text()
+
+    # The four emergencies the action server never recorded are rebuilt from the tracker events
+    # by the new one, each once.
+    log = TriageLog(assistant.triage_url)
+
+    def rebuilt() -> List[str]:
+        return sorted(
+            e.sender_id for e in log.recent(200) if e.source == "rebuilt" and e.category == "emergency_exposed_hardware"
+        )
+
+    assert wait_until(lambda: rebuilt() == ["faults-1", "faults-1", "faults-es", "faults-es"], 30), rebuilt()
+    log.dispose()

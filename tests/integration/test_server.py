@@ -58,7 +58,7 @@ def test_the_emergency_is_recorded_for_staff(running_assistant: RunningAssistant
     from actions.triage import TriageLog
 
     say(running_assistant, "rest-triage", "i can see the rod sticking out of my back")
-    events = [e for e in TriageLog(running_assistant.triage_db).recent() if e.sender_id == "rest-triage"]
+    events = [e for e in TriageLog(running_assistant.triage_url).recent() if e.sender_id == "rest-triage"]
     assert events and events[0].category == "emergency_exposed_hardware"
     assert events[0].details["safety"]["category"] == "exposed_hardware"
 

@@ -1,0 +1,155 @@
+"""Triage records live in the tracker store's database and are rebuilt from its events, so a
+record is never lost because the action server was down. SQLite (the default) and the
+machine's PostgreSQL (the scaled-out set-up)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Iterator, List
+
+import pytest
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.triage import ActionRecordTriage, TriageLog
+from actions.triage_rebuild import TriageRebuilder
+
+POSTGRES = "postgresql://postgres@127.0.0.1:5432"
+
+
+def emergency_turn(text: str = "the screw is poking out of my back") -> List[Event]:
+    parse = {
+        "text": text,
+        "intent": {"name": "report_exposed_hardware", "confidence": 0.97},
+        "entities": [],
+        "safety": {"category": "exposed_hardware", "evidence": [{"text": "screw is poking out"}]},
+    }
+    return [
+        ActionExecuted("action_listen"),
+        UserUttered(text, parse_data=parse, input_channel="rest"),
+        ActionExecuted("utter_emergency_exposed_hardware"),
+        BotUttered("This is a medical emergency."),
+    ]
+
+
+def handoff_turn(contact: str | None) -> List[Event]:
+    return [
+        ActionExecuted("action_listen"),
+        UserUttered(contact or "no thanks", parse_data={"intent": {"name": "inform", "confidence": 0.9}}),
+        SlotSet("handoff_contact", contact),
+    ]
+
+
+def save(url: str, sender: str, events: List[Event]) -> DialogueStateTracker:
+    """What the Rasa server stores while the action server is down."""
+    store = SQLTrackerStore(**sql_store_settings(url))
+    tracker = DialogueStateTracker.from_events(sender, events)
+    asyncio.new_event_loop().run_until_complete(store.save(tracker))
+    store.engine.dispose()
+    return tracker
+
+
+def sql_store_settings(url: str) -> dict:
+    parsed = sa.engine.make_url(url)
+    return {
+        "dialect": parsed.drivername,
+        "host": parsed.host,
+        "port": parsed.port,
+        "db": parsed.database,
+        "username": parsed.username,
+    }
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """The tracker store's database: an SQLite file, or a scratch PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'conversations.db'}"
+        return
+    name = f"triage_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{POSTGRES}/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_a_safety_reply_the_action_server_missed_is_rebuilt_with_its_evidence(database_url: str) -> None:
+    save(database_url, "missed-1", emergency_turn())
+    log = TriageLog(database_url)
+
+    [written] = TriageRebuilder(log).run_once()
+
+    [record] = log.recent()
+    assert record == written
+    assert (record.sender_id, record.category, record.source) == ("missed-1", "emergency_exposed_hardware", "rebuilt")
+    assert (record.message, record.channel, record.intent) == (
+        "the screw is poking out of my back",
+        "rest",
+        "report_exposed_hardware",
+    )
+    assert record.details["safety"]["category"] == "exposed_hardware"
+    log.dispose()
+
+
+def test_a_record_the_action_wrote_is_not_written_again(database_url: str) -> None:
+    tracker = save(database_url, "recorded-1", emergency_turn())
+    log = TriageLog(database_url)
+    sdk_tracker = Tracker.from_dict(tracker.current_state(EventVerbosity.ALL))
+
+    asyncio.new_event_loop().run_until_complete(ActionRecordTriage(log).run(CollectingDispatcher(), sdk_tracker, {}))
+
+    assert TriageRebuilder(log).run_once() == []
+    assert [(r.category, r.source) for r in log.recent()] == [("emergency_exposed_hardware", "action")]
+    log.dispose()
+
+
+def test_each_pass_reads_on_and_writes_each_message_once(database_url: str) -> None:
+    save(database_url, "twice", emergency_turn("metal showing in my scar"))
+    log = TriageLog(database_url)
+    rebuilder = TriageRebuilder(log)
+    assert len(rebuilder.run_once()) == 1
+    assert rebuilder.run_once() == []
+    save(database_url, "later", emergency_turn("rod coming through my skin"))
+    assert [e.sender_id for e in rebuilder.run_once()] == ["later"]
+    assert TriageRebuilder(log).run_once() == []  # a restarted server re-reads, and writes nothing twice
+    assert len(log.recent()) == 2
+    log.dispose()
+
+
+def test_a_contact_the_handoff_form_collected_is_a_handoff_record(database_url: str) -> None:
+    save(database_url, "handoff-1", handoff_turn("jo@example.org"))
+    save(database_url, "handoff-2", handoff_turn(None))
+    log = TriageLog(database_url)
+
+    [written] = TriageRebuilder(log).run_once()
+
+    assert (written.sender_id, written.category, written.details["contact"]) == (
+        "handoff-1",
+        "handoff",
+        "jo@example.org",
+    )
+    log.dispose()
+
+
+def test_before_any_conversation_there_is_nothing_to_rebuild(tmp_path) -> None:
+    log = TriageLog(f"sqlite:///{tmp_path / 'fresh.db'}")
+    assert TriageRebuilder(log).run_once() == []
+
+
+def test_the_first_pass_looks_back_only_as_far_as_asked(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'conversations.db'}"
+    tracker = save(url, "old", emergency_turn())
+    stored_at = max(e.timestamp for e in tracker.events)
+    log = TriageLog(url)
+    assert TriageRebuilder(log, lookback_s=60).run_once(now=stored_at + 3600) == []
+    assert len(TriageRebuilder(log, lookback_s=7200).run_once(now=stored_at + 3600)) == 1
