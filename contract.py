@@ -64,3 +64,15 @@ RESPONSE_TRIAGE_CATEGORIES: Dict[str, str] = {
     "utter_ask_metal_visible": "possible_exposed_hardware",
     "utter_ask_neuro_new": "possible_neurological",
 }
+
+# Triage category -> how soon staff must act (0 first): the staff console's queue order.
+# A clarifying question asked ("can you see metal?") is a possible emergency until answered.
+TRIAGE_SEVERITY: Dict[str, int] = {
+    "emergency_exposed_hardware": 0,
+    "emergency_neurological": 0,
+    "emergency_wound": 0,
+    "possible_exposed_hardware": 1,
+    "possible_neurological": 1,
+    "urgent_warning_signs": 2,
+    "handoff": 3,
+}

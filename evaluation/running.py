@@ -1,4 +1,4 @@
-"""The whole assistant as `make run` starts it (action server, Rasa server, web page), on free ports.
+"""The whole assistant as `make run` starts it (action server, Rasa server, web page, staff console), on free ports.
 
 Used by the integration tests and by `make benchmark`.
 """
@@ -36,6 +36,8 @@ class RunningAssistant:
     log: Path
     action_port: int
     log_dir: Path
+    console_url: str
+    staff_database_url: str
 
     @property
     def triage_url(self) -> str:
@@ -75,13 +77,14 @@ def start_assistant(
     data_dir: Path, timeout: float = 240, extra_env: Mapping[str, str] | None = None
 ) -> RunningAssistant:
     """scripts/run.sh on free ports, with `extra_env` (a platform's secrets, say) added to its environment."""
-    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port()}
+    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port(), "STAFF_PORT": free_port()}
     env = {
         **os.environ,
         **(extra_env or {}),
         **{k: str(v) for k, v in ports.items()},
         "TRACKER_DB": str(data_dir / "conversations.db"),
         "WIDGET_SESSION_KEY_FILE": str(data_dir / "widget-session.key"),
+        "STAFF_DATABASE_URL": f"sqlite:///{data_dir / 'staff.db'}",
         # Each running copy has its own supervisord socket and logs.
         "LOG_DIR": str(data_dir / f"logs-{ports['RASA_PORT']}"),
         "RUN_DIR": str(data_dir / f"run-{ports['RASA_PORT']}"),
@@ -99,6 +102,8 @@ def start_assistant(
         log,
         ports["ACTION_PORT"],
         log_dir,
+        f"http://127.0.0.1:{ports['STAFF_PORT']}",
+        f"sqlite:///{data_dir / 'staff.db'}",
     )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Start the assistant under supervisord (deploy/supervisord.conf): action server,
-# Rasa server and the web chat page. A process that dies is restarted (with
-# back-off when it keeps failing); the Rasa server stays up without the action
-# server. Ctrl-C stops all three. Ports: RASA_PORT, ACTION_PORT, WEB_PORT.
+# Rasa server, the web chat page and the staff console. A process that dies is
+# restarted (with back-off when it keeps failing); the Rasa server stays up without
+# the action server. Ctrl-C stops all four. Ports: RASA_PORT, ACTION_PORT, WEB_PORT,
+# STAFF_PORT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export RASA_PORT=${RASA_PORT:-5005}
 export ACTION_PORT=${ACTION_PORT:-5055}
 export WEB_PORT=${WEB_PORT:-8080}
+export STAFF_PORT=${STAFF_PORT:-8090}
 export HOST=${HOST:-127.0.0.1}
 export TRACKER_DB=${TRACKER_DB:-.rasa-data/conversations.db}
-# The triage record lives in the tracker store's database (TRIAGE_DATABASE_URL to override).
+# The triage record lives in the tracker store's database (TRIAGE_DATABASE_URL to override);
+# the staff console's accounts and audit log in their own (STAFF_DATABASE_URL to override).
+export STAFF_DATABASE_URL=${STAFF_DATABASE_URL:-sqlite:///.rasa-data/staff.db}
 export LOG_DIR=${LOG_DIR:-$PWD/logs}
 export RUN_DIR=${RUN_DIR:-$PWD/.rasa-data/run}
 # The sites that may open the widget's live connection (the demo page by default), and its session key.
@@ -24,11 +28,11 @@ mkdir -p .rasa-data "$LOG_DIR" "$RUN_DIR"
 
 # A port another program listens on is reported; one left in TIME_WAIT by the
 # previous run is not (SO_REUSEADDR), so a restart right after Ctrl-C works.
-for port in "$RASA_PORT" "$ACTION_PORT" "$WEB_PORT"; do
+for port in "$RASA_PORT" "$ACTION_PORT" "$WEB_PORT" "$STAFF_PORT"; do
   if ! "$PY" -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(('$HOST', int(sys.argv[1])))" "$port" 2>/dev/null; then
     echo "error: port $port on $HOST is already in use. Stop what uses it, or choose another port:" >&2
-    echo "  make run RASA_PORT=5006 ACTION_PORT=5056 WEB_PORT=8081" >&2
+    echo "  make run RASA_PORT=5006 ACTION_PORT=5056 WEB_PORT=8081 STAFF_PORT=8091" >&2
     exit 1
   fi
 done
@@ -62,8 +66,9 @@ stop() {
 trap 'stop; exit 0' INT TERM  # Ctrl-C is the normal way to stop: not an error
 trap stop EXIT
 
-echo "==> Starting the action server ($HOST:$ACTION_PORT), the Rasa server ($HOST:$RASA_PORT) and the web page"
-echo "    ($HOST:$WEB_PORT) under supervisord; logs in $LOG_DIR (actions.log, rasa.log, web.log, supervisord.log)"
+echo "==> Starting the action server ($HOST:$ACTION_PORT), the Rasa server ($HOST:$RASA_PORT), the web page"
+echo "    ($HOST:$WEB_PORT) and the staff console ($HOST:$STAFF_PORT) under supervisord; logs in $LOG_DIR"
+echo "    (actions.log, rasa.log, web.log, console.log, supervisord.log)"
 .venv/bin/supervisord -c deploy/supervisord.conf &
 supervisor_pid=$!
 
@@ -86,9 +91,11 @@ wait_for() {  # name url seconds
 wait_for "the action server" "http://$HOST:$ACTION_PORT/health" 60
 wait_for "the Rasa server" "http://$HOST:$RASA_PORT/webhooks/rest/" 240
 wait_for "the web page" "http://$HOST:$WEB_PORT/" 30
+wait_for "the staff console" "http://$HOST:$STAFF_PORT/healthz" 30
 
 echo
 echo "The assistant is running. Open the web chat at:  http://$HOST:$WEB_PORT/"
+echo "Staff console:  http://$HOST:$STAFF_PORT/  (create an account: make staff-user NAME=yourname)"
 echo "REST endpoint: POST http://$HOST:$RASA_PORT/webhooks/rest/webhook  (Ctrl-C to stop)"
 echo "Embed the widget on another site:  <script src=\"http://$HOST:$WEB_PORT/widget.js\" data-server=\"http://$HOST:$RASA_PORT\" defer></script>"
 

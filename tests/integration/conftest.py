@@ -7,17 +7,32 @@ staff alerts to a local fake webhook.
 
 from __future__ import annotations
 
+import shutil
 import urllib.request
 from pathlib import Path
 from typing import Dict, Iterator, Mapping
 
 import pytest
 
+from evaluation.paths import ROOT
 from evaluation.running import AssistantStartError, RunningAssistant, free_port, start_assistant
 from tests.fakes.platform_apis import FakePlatformApis
 from tests.fakes.staff_webhook import FakeStaffWebhook
 
-__all__ = ["PLATFORM_SECRETS", "RunningAssistant", "free_port", "get", "start"]
+__all__ = ["PLATFORM_SECRETS", "SHOTS", "RunningAssistant", "free_port", "get", "start"]
+
+# Browser tests' screenshots.
+SHOTS = ROOT / "results" / "browser"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 PLATFORM_SECRETS: Dict[str, str] = {
     "TELEGRAM_TOKEN": "123456:test-bot-token",
@@ -65,6 +80,21 @@ def running_assistant(
     assistant = start(assistant_data_dir, extra_env=environment)
     yield assistant
     assistant.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """Debian's chromium driven by Playwright (never a browser Playwright downloads)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is needed for the browser test: `make browser-deps` installs it.")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
 
 
 def get(url: str) -> bytes:

@@ -4,7 +4,6 @@ demo host page exactly as a site owner embeds it. Screenshots of each step go to
 from __future__ import annotations
 
 import json
-import shutil
 from typing import Iterator
 from urllib.parse import urlsplit
 
@@ -13,37 +12,12 @@ import pytest
 from evaluation.paths import ROOT
 from tests.conftest import emergency_opening
 from tests.fakes.tcp_proxy import CuttableProxy
-from tests.integration.conftest import RunningAssistant
+from tests.integration.conftest import SHOTS, RunningAssistant
 
 pytestmark = [pytest.mark.needs_model, pytest.mark.browser]
 
-SHOTS = ROOT / "results" / "browser"
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PHONE = {"width": 360, "height": 740}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's chromium is needed for the browser test: `make browser-deps` installs it.")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

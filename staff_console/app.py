@@ -1,0 +1,299 @@
+"""The staff console: a Starlette app, its own process and port, apart from the patient-facing servers.
+
+Every route but the login page and the static files needs a session; every form carries a
+CSRF token (the login form a double-submit cookie, the rest the session's token). Pages are
+Jinja2 templates with autoescaping; the queue page updates itself from `/api/queue`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+from urllib.parse import quote
+
+from starlette.applications import Starlette
+from starlette.datastructures import FormData, MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from actions.triage import TriageLog
+from staff_console.accounts import LoginOutcome, StaffAccounts, StaffSession
+from staff_console.audit import AuditLog
+from staff_console.cases import TriageQueue, UnknownCase
+from staff_console.settings import ConsoleSettings
+from staff_console.store import ConsoleStore
+from staff_console.transcripts import read_transcript
+
+HERE = Path(__file__).resolve().parent
+SESSION_COOKIE = "staff_session"
+LOGIN_CSRF_COOKIE = "staff_login_csrf"
+OPEN_PATHS = ("/login", "/static/", "/healthz", "/favicon.ico")
+MAX_BODY_BYTES = 64 * 1024
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+@dataclass
+class Console:
+    """What the routes use, passed in (tests give their own databases and clock)."""
+
+    settings: ConsoleSettings
+    accounts: StaffAccounts
+    audit: AuditLog
+    queue: TriageQueue
+    conversations: TriageLog  # the tracker store's database, read for transcripts
+
+    @classmethod
+    def from_settings(cls, settings: ConsoleSettings) -> "Console":
+        store = ConsoleStore(settings.staff_database_url)
+        conversations = TriageLog(settings.conversations_url)
+        return cls(
+            settings, StaffAccounts(store), AuditLog(store), TriageQueue(conversations.engine, store), conversations
+        )
+
+
+def _staff(request: Request) -> StaffSession:
+    return request.state.staff
+
+
+async def _checked_form(request: Request) -> FormData:
+    """The posted form, refused (403) unless it carries the session's CSRF token."""
+    form = await request.form()
+    token = str(form.get("csrf_token", ""))
+    if not hmac.compare_digest(token, _staff(request).csrf_token):
+        raise HTTPException(403, "The form's security token is missing or out of date: reload the page and try again.")
+    return form
+
+
+class SessionGate:
+    """Lets a request through only with a live session (except OPEN_PATHS), and adds the security
+    headers to every response. Plain ASGI: the body-size limit's 413 passes through it as is."""
+
+    def __init__(self, app: ASGIApp, accounts: StaffAccounts) -> None:
+        self._app = app
+        self._accounts = accounts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+
+        async def send_secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        request = Request(scope)
+        path = request.url.path
+        if not path.startswith(OPEN_PATHS):
+            session = self._accounts.session(request.cookies.get(SESSION_COOKIE))
+            if session is None:
+                response: Response
+                if path.startswith("/api/") or request.method != "GET":
+                    response = JSONResponse({"error": "login required"}, status_code=401)
+                else:
+                    response = RedirectResponse(f"/login?next={quote(path)}", status_code=303)
+                await response(scope, receive, send_secured)
+                return
+            scope.setdefault("state", {})["staff"] = session
+        await self._app(scope, receive, send_secured)
+
+
+def create_app(console: Console) -> Starlette:
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals["severity_names"] = {0: "emergency", 1: "possible emergency", 2: "urgent", 3: "handoff"}
+
+    def page(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
+        staff = getattr(request.state, "staff", None)
+        return templates.TemplateResponse(request, name, {"staff": staff, **context}, status_code=status_code)
+
+    def audit(request: Request, action: str, target: str = "", detail: str = "") -> None:
+        console.audit.record(_staff(request).username, action, target, detail)
+
+    async def login_page(request: Request) -> Response:
+        # Kept while it lasts: a second login page (another tab) must not void the first one's form.
+        token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
+        response = page(
+            request,
+            "login.html",
+            login_csrf=token,
+            next=_safe_next(request.query_params.get("next")),
+            error=None,
+            no_accounts=not console.accounts.usernames(),
+        )
+        _set_cookie(response, LOGIN_CSRF_COOKIE, token, console.settings.secure_cookies, max_age=3600)
+        return response
+
+    async def login(request: Request) -> Response:
+        form = await request.form()
+        cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+        if not cookie or not hmac.compare_digest(str(form.get("csrf_token", "")), cookie):
+            raise HTTPException(403, "The login form's security token is missing or out of date: reload the page.")
+        username = str(form.get("username", "")).strip().lower()[:64]
+        outcome = console.accounts.authenticate(username, str(form.get("password", ""))[:1024])
+        if outcome is not LoginOutcome.OK:
+            console.audit.record(username or "-", f"login_{outcome.value}")
+            message = (
+                "This account is locked after too many failed attempts. Try again later or ask an administrator."
+                if outcome is LoginOutcome.LOCKED
+                else "Wrong username or password."
+            )
+            token = secrets.token_urlsafe(32)
+            response = page(
+                request,
+                "login.html",
+                status_code=401 if outcome is LoginOutcome.WRONG else 423,
+                login_csrf=token,
+                next=_safe_next(str(form.get("next", ""))),
+                error=message,
+                no_accounts=False,
+            )
+            _set_cookie(response, LOGIN_CSRF_COOKIE, token, console.settings.secure_cookies, max_age=3600)
+            return response
+        console.audit.record(username, "login")
+        response = RedirectResponse(_safe_next(str(form.get("next", ""))), status_code=303)
+        _set_cookie(
+            response,
+            SESSION_COOKIE,
+            console.accounts.start_session(username),
+            console.settings.secure_cookies,
+            max_age=int(console.accounts.session_s),
+        )
+        response.delete_cookie(LOGIN_CSRF_COOKIE)
+        return response
+
+    async def logout(request: Request) -> Response:
+        await _checked_form(request)
+        audit(request, "logout")
+        console.accounts.end_session(request.cookies.get(SESSION_COOKIE, ""))
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE)
+        return response
+
+    async def queue_page(request: Request) -> Response:
+        return page(request, "queue.html", items=console.queue.items(), poll_ms=console.settings.live_poll_ms)
+
+    async def queue_api(request: Request) -> Response:
+        return JSONResponse({"items": [item.as_dict() for item in console.queue.items()]})
+
+    async def conversation_page(request: Request) -> Response:
+        sender_id = request.path_params["sender_id"]
+        records = _records_or_404(console.queue, sender_id)
+        audit(request, "view_conversation", sender_id)
+        return page(
+            request,
+            "conversation.html",
+            sender_id=sender_id,
+            records=records,
+            transcript=read_transcript(console.conversations.engine, sender_id),
+            status=console.queue.status(sender_id),
+            history=console.audit.recent(50, target=sender_id),
+            contact=None,
+        )
+
+    async def reveal_contact(request: Request) -> Response:
+        await _checked_form(request)
+        sender_id = request.path_params["sender_id"]
+        records = _records_or_404(console.queue, sender_id)
+        contact = console.queue.contact(sender_id)
+        audit(request, "reveal_contact", sender_id)
+        return page(
+            request,
+            "conversation.html",
+            sender_id=sender_id,
+            records=records,
+            transcript=read_transcript(console.conversations.engine, sender_id),
+            status=console.queue.status(sender_id),
+            history=console.audit.recent(50, target=sender_id),
+            contact=contact or "no contact details were given",
+        )
+
+    def case_action(name: str, act: Callable[[str, str], None]) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            await _checked_form(request)
+            sender_id = request.path_params["sender_id"]
+            try:
+                act(sender_id, _staff(request).username)
+            except UnknownCase:
+                raise HTTPException(404, "No flagged conversation has this id.") from None
+            audit(request, name, sender_id)
+            return RedirectResponse(f"/conversations/{quote(sender_id, safe='')}", status_code=303)
+
+        return endpoint
+
+    async def audit_page(request: Request) -> Response:
+        return page(request, "audit.html", entries=console.audit.recent(500))
+
+    async def healthz(request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    async def no_favicon(request: Request) -> Response:
+        return Response(status_code=204)
+
+    async def http_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, HTTPException)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": error.detail}, status_code=error.status_code)
+        return page(request, "error.html", status_code=error.status_code, message=error.detail)
+
+    routes = [
+        Route("/login", login_page, methods=["GET"]),
+        Route("/login", login, methods=["POST"]),
+        Route("/logout", logout, methods=["POST"]),
+        Route("/", queue_page, methods=["GET"]),
+        Route("/api/queue", queue_api, methods=["GET"]),
+        Route("/conversations/{sender_id}", conversation_page, methods=["GET"]),
+        Route(
+            "/conversations/{sender_id}/acknowledge",
+            case_action("acknowledge", console.queue.acknowledge),
+            methods=["POST"],
+        ),
+        Route("/conversations/{sender_id}/resolve", case_action("resolve", console.queue.resolve), methods=["POST"]),
+        Route("/conversations/{sender_id}/reveal-contact", reveal_contact, methods=["POST"]),
+        Route("/audit", audit_page, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/favicon.ico", no_favicon, methods=["GET"]),
+        Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(SessionGate, accounts=console.accounts)],
+        exception_handlers={HTTPException: http_error},
+        max_body_size=MAX_BODY_BYTES,
+    )
+    app.state.console = console
+    return app
+
+
+def _records_or_404(queue: TriageQueue, sender_id: str) -> Any:
+    try:
+        return queue.records(sender_id)
+    except UnknownCase:
+        raise HTTPException(404, "No flagged conversation has this id.") from None
+
+
+def _safe_next(target: str | None) -> str:
+    """A local path to go to after login (never another site)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+def _set_cookie(response: Response, name: str, value: str, secure: bool, max_age: int) -> None:
+    response.set_cookie(name, value, max_age=max_age, httponly=True, secure=secure, samesite="strict", path="/")

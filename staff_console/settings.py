@@ -1,0 +1,35 @@
+"""The console's settings, read once from the environment (secrets and URLs only from there)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from actions.triage import triage_database_url
+
+DEFAULT_STAFF_DB = ".rasa-data/staff.db"
+
+
+@dataclass(frozen=True)
+class ConsoleSettings:
+    """
+    Attributes:
+        staff_database_url: the console's accounts, sessions, audit log and case statuses.
+        conversations_url: the tracker store's database, where the triage record also lives.
+        secure_cookies: mark the session cookie Secure (browsers treat localhost as secure).
+        live_poll_ms: how often the queue page asks for changes.
+    """
+
+    staff_database_url: str
+    conversations_url: str
+    secure_cookies: bool = True
+    live_poll_ms: int = 2000
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> "ConsoleSettings":
+        return cls(
+            staff_database_url=environ.get("STAFF_DATABASE_URL", "").strip() or f"sqlite:///{DEFAULT_STAFF_DB}",
+            conversations_url=triage_database_url(environ),
+            secure_cookies=environ.get("STAFF_COOKIE_SECURE", "1") != "0",
+            live_poll_ms=int(environ.get("STAFF_LIVE_POLL_MS", "2000")),
+        )
