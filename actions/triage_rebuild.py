@@ -36,6 +36,7 @@ EVENTS = sa.table(
     sa.column("type_name"),
     sa.column("timestamp"),
     sa.column("action_name"),
+    sa.column("intent_name"),
     sa.column("data"),
 )
 # Ids can commit out of order under concurrent writers (PostgreSQL): each pass re-reads this

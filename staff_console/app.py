@@ -7,6 +7,7 @@ Jinja2 templates with autoescaping; the queue page updates itself from `/api/que
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -27,8 +28,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from actions.triage import TriageLog
 from staff_console.accounts import LoginOutcome, StaffAccounts, StaffSession
+from staff_console.analytics import Report, build_report, read_flags, read_user_messages
 from staff_console.audit import AuditLog
 from staff_console.cases import TriageQueue, UnknownCase
+from staff_console.charts import bar_chart, column_chart
+from staff_console.exports import CSV_TABLES, csv_text
 from staff_console.settings import ConsoleSettings
 from staff_console.store import ConsoleStore
 from staff_console.transcripts import read_transcript
@@ -237,6 +241,47 @@ def create_app(console: Console) -> Starlette:
 
         return endpoint
 
+    def report(request: Request) -> Report:
+        try:
+            days = int(request.query_params.get("days", "30"))
+        except ValueError:
+            raise HTTPException(400, "days must be a whole number from 1 to 366.") from None
+        if not 1 <= days <= 366:
+            raise HTTPException(400, "days must be a whole number from 1 to 366.")
+        until = dt.datetime.now(dt.timezone.utc).date()
+        since = until - dt.timedelta(days=days - 1)
+        engine = console.conversations.engine
+        return build_report(
+            read_user_messages(engine, since), read_flags(engine, since), console.audit.recent(100_000), since, until
+        )
+
+    async def analytics_page(request: Request) -> Response:
+        figures = report(request)
+        daily = [(d.day.strftime("%m-%d"), d) for d in figures.days]
+        charts = {
+            "conversations": column_chart("Conversations per day", [(label, d.conversations) for label, d in daily]),
+            "unanswered": column_chart(
+                "Share of messages unanswered (fallback or out of scope) per day, %",
+                [(label, round(100 * d.unanswered_share, 1)) for label, d in daily],
+            ),
+            "emergencies": column_chart("Emergencies per day", [(label, d.emergencies) for label, d in daily]),
+            "topics": bar_chart("Questions per topic", figures.topic_totals()),
+        }
+        return page(request, "analytics.html", report=figures, totals=figures.totals(), charts=charts)
+
+    async def analytics_csv(request: Request) -> Response:
+        table = request.query_params.get("table", "days")
+        if table not in CSV_TABLES:
+            raise HTTPException(400, f"table must be one of {', '.join(CSV_TABLES)}.")
+        figures = report(request)
+        audit(request, "export_csv", detail=f"{table}, {figures.since} to {figures.until}")
+        filename = f"analytics-{table}-{figures.since}-{figures.until}.csv"
+        return Response(
+            csv_text(figures, table),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+
     async def audit_page(request: Request) -> Response:
         return page(request, "audit.html", entries=console.audit.recent(500))
 
@@ -266,6 +311,8 @@ def create_app(console: Console) -> Starlette:
         ),
         Route("/conversations/{sender_id}/resolve", case_action("resolve", console.queue.resolve), methods=["POST"]),
         Route("/conversations/{sender_id}/reveal-contact", reveal_contact, methods=["POST"]),
+        Route("/analytics", analytics_page, methods=["GET"]),
+        Route("/analytics.csv", analytics_csv, methods=["GET"]),
         Route("/audit", audit_page, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/favicon.ico", no_favicon, methods=["GET"]),

@@ -4,75 +4,18 @@ acknowledge and resolve with who and when, transcripts with contacts masked, the
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator, List
+from typing import List
 
 import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from actions.triage import TriageEvent, TriageLog
-from staff_console.accounts import LoginOutcome, StaffAccounts
-from staff_console.app import Console, create_app
-from staff_console.audit import AuditLog
-from staff_console.cases import TriageQueue
-from staff_console.settings import ConsoleSettings
-from staff_console.store import ConsoleStore
+from staff_console.accounts import LoginOutcome
+from staff_console.app import Console
 from tests.fakes.console_pages import form_value
 from tests.fakes.tracker_events import emergency_turn, handoff_turn, save
-
-PASSWORD = "correct horse battery"
-SENDER = "widget-5f1c"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def console(tmp_path: Path, clock: Clock) -> Iterator[Console]:
-    settings = ConsoleSettings(
-        staff_database_url=f"sqlite:///{tmp_path / 'staff.db'}",
-        conversations_url=f"sqlite:///{tmp_path / 'conversations.db'}",
-    )
-    store = ConsoleStore(settings.staff_database_url)
-    conversations = TriageLog(settings.conversations_url)
-    accounts = StaffAccounts(store, clock=clock)
-    accounts.create("ann", PASSWORD, "staff")
-    yield Console(settings, accounts, AuditLog(store), TriageQueue(conversations.engine, store), conversations)
-    store.dispose()
-    conversations.dispose()
-
-
-def record(console: Console, sender: str, category: str, at: str, message: str = "help", **details) -> None:
-    console.conversations.record(
-        TriageEvent(sender, category, None, message, "rest", details, created_at=at, message_at=float(len(at)))
-    )
-
-
-@pytest.fixture
-def client(console: Console) -> TestClient:
-    # https: the session cookie is Secure, and a client sends it only over https.
-    return TestClient(create_app(console), base_url="https://console.test", follow_redirects=False)
-
-
-def log_in(client: TestClient, username: str = "ann", password: str = PASSWORD):
-    page = client.get("/login")
-    token = form_value(page.text)
-    return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
-
-
-def csrf_of(client: TestClient) -> str:
-    return form_value(client.get("/").text)
+from tests.staff_console.helpers import PASSWORD, SENDER, Clock, csrf_of, log_in, record
 
 
 def concrete_routes(client: TestClient) -> List[tuple[str, str]]:
