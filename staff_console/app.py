@@ -26,12 +26,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from actions.content_base import ContentError
 from actions.triage import TriageLog
 from staff_console.accounts import LoginOutcome, StaffAccounts, StaffSession
 from staff_console.analytics import Report, build_report, read_flags, read_user_messages
 from staff_console.audit import AuditLog
 from staff_console.cases import TriageQueue, UnknownCase
 from staff_console.charts import bar_chart, column_chart
+from staff_console.content_review import ReviewConflict, approve, review_rows
 from staff_console.exports import CSV_TABLES, csv_text
 from staff_console.settings import ConsoleSettings
 from staff_console.store import ConsoleStore
@@ -282,6 +284,37 @@ def create_app(console: Console) -> Starlette:
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
 
+    async def content_page(request: Request) -> Response:
+        today = dt.datetime.now(dt.timezone.utc).date()
+        changed = request.query_params.get("approved", "")
+        return page(
+            request,
+            "content.html",
+            rows=review_rows(console.settings.content_dir, today),
+            today=today,
+            changed=next((r for r in review_rows(console.settings.content_dir, today) if r.topic_id == changed), None),
+        )
+
+    async def approve_content(request: Request) -> Response:
+        form = await _checked_form(request)
+        staff = _staff(request)
+        if staff.role != "clinician":
+            raise HTTPException(403, "Only a clinician's account can approve content.")
+        topic_id = request.path_params["topic_id"]
+        try:
+            version = int(str(form.get("version", "")))
+        except ValueError:
+            raise HTTPException(400, "The form did not say which version you approve.") from None
+        today = dt.datetime.now(dt.timezone.utc).date()
+        try:
+            path = approve(console.settings.content_dir, topic_id, version, staff.username, today)
+        except ReviewConflict as error:
+            raise HTTPException(409, f"Not approved: {error}.") from None
+        except ContentError as error:
+            raise HTTPException(422, f"Not approved, the content check refused the change: {error}") from None
+        audit(request, "approve_content", topic_id, f"version {version}, {path.name}")
+        return RedirectResponse(f"/content?approved={quote(topic_id, safe='')}", status_code=303)
+
     async def audit_page(request: Request) -> Response:
         return page(request, "audit.html", entries=console.audit.recent(500))
 
@@ -313,6 +346,8 @@ def create_app(console: Console) -> Starlette:
         Route("/conversations/{sender_id}/reveal-contact", reveal_contact, methods=["POST"]),
         Route("/analytics", analytics_page, methods=["GET"]),
         Route("/analytics.csv", analytics_csv, methods=["GET"]),
+        Route("/content", content_page, methods=["GET"]),
+        Route("/content/{topic_id}/approve", approve_content, methods=["POST"]),
         Route("/audit", audit_page, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/favicon.ico", no_favicon, methods=["GET"]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Mapping
 
 from actions.triage import triage_database_url
@@ -18,12 +19,14 @@ class ConsoleSettings:
         conversations_url: the tracker store's database, where the triage record also lives.
         secure_cookies: mark the session cookie Secure (browsers treat localhost as secure).
         live_poll_ms: how often the queue page asks for changes.
+        content_dir: the content base a clinician's approval is written into.
     """
 
     staff_database_url: str
     conversations_url: str
     secure_cookies: bool = True
     live_poll_ms: int = 2000
+    content_dir: Path = Path("data/content")
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> "ConsoleSettings":
@@ -32,4 +35,5 @@ class ConsoleSettings:
             conversations_url=triage_database_url(environ),
             secure_cookies=environ.get("STAFF_COOKIE_SECURE", "1") != "0",
             live_poll_ms=int(environ.get("STAFF_LIVE_POLL_MS", "2000")),
+            content_dir=Path(environ.get("CONTENT_DIR", "data/content")),
         )

@@ -1,5 +1,6 @@
 """The staff console in a real browser (Debian's chromium): log in, the queue updates itself when
-an emergency comes in, the transcript, acknowledge. Screenshots go to results/browser/console-*.png."""
+an emergency comes in, the transcript, acknowledge, analytics, content review. Screenshots go to
+results/browser/console-*.png."""
 
 from __future__ import annotations
 
@@ -62,8 +63,10 @@ def test_a_transcript_with_its_evidence_and_acknowledge(staff_page, running_assi
 
 def test_the_console_pages_have_no_serious_accessibility_violation(staff_page, running_assistant) -> None:
     violations = {}
-    for name, path in (("queue", "/"), ("audit", "/audit")):
+    for name, path in (("queue", "/"), ("analytics", "/analytics"), ("content", "/content"), ("audit", "/audit")):
         staff_page.goto(running_assistant.console_url + path)
+        if name in ("analytics", "content"):
+            staff_page.screenshot(path=str(SHOTS / f"console-{name}.png"), full_page=True)
         # The console's CSP allows scripts from itself only: axe-core goes in as the page's text.
         staff_page.evaluate(AXE.read_text(encoding="utf-8"))
         results = staff_page.evaluate("async () => await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] })")
