@@ -19,7 +19,7 @@ export RASA_PORT ACTION_PORT WEB_PORT
 
 .PHONY: help setup spacy-model train run shell test lint format typecheck validate content-check \
         content-report sync-domain conversation-test unit-test nlu-eval score-sealed verify-pretrained-model nlu-seeds compare-pipelines safety-report benchmark triage-rebuild \
-        browser-deps test-services staff-user lock clean
+        browser-deps test-services staff-user purge lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -82,6 +82,10 @@ unit-test: setup ## Fast tests that need no trained model
 staff-user: setup ## Create a staff console account (NAME=ann [ROLE=clinician]); asks for the password
 	@test -n "$(NAME)" || { echo "usage: make staff-user NAME=<username> [ROLE=staff|clinician]" >&2; exit 2; }
 	@STAFF_DATABASE_URL=$${STAFF_DATABASE_URL:-sqlite:///.rasa-data/staff.db} PYTHONPATH=. $(PY) -m staff_console add-user $(NAME) --role $(or $(ROLE),staff)
+
+purge: setup ## Delete conversations and triage records older than RETENTION_DAYS (365) [DRY_RUN=1]
+	@STAFF_DATABASE_URL=$${STAFF_DATABASE_URL:-sqlite:///.rasa-data/staff.db} TRACKER_DB=$${TRACKER_DB:-.rasa-data/conversations.db} \
+	  PYTHONPATH=. $(PY) -m staff_console purge $(if $(RETENTION_DAYS),--days $(RETENTION_DAYS)) $(if $(DRY_RUN),--dry-run)
 
 browser-deps: ## Debian's chromium for the browser test (installs it when missing and root)
 	@scripts/browser_deps.sh

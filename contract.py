@@ -14,6 +14,8 @@ WOUND_EMERGENCY_INTENT = "report_wound_emergency"
 POSSIBLE_EXPOSED_HARDWARE_INTENT = "report_possible_exposed_hardware"
 POSSIBLE_NEURO_RED_FLAG_INTENT = "report_possible_neurological_red_flags"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
+# "Delete my data": never the end of a message the safety floor flags (it gets the question instead).
+DATA_DELETION_INTENT = "request_data_deletion"
 FALLBACK_INTENT = "nlu_fallback"
 
 EMERGENCY_INTENTS: FrozenSet[str] = frozenset({EXPOSED_HARDWARE_INTENT, NEURO_RED_FLAG_INTENT, WOUND_EMERGENCY_INTENT})

@@ -4,15 +4,34 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.answering import utter_topic
+from actions.contacts import find_contacts
 from actions.content_reload import ReloadingContentBase
 from actions.triage import TriageLog, event_from_tracker
 
 HANDOFF_TOPIC = "handoff"
+CONTACT_SLOT = "handoff_contact"
+
+
+class ValidateHandoffForm(FormValidationAction):
+    """Accepts the contact answer only when it holds a phone number or an e-mail address; otherwise
+    says what is needed and the form asks again ("my name is Ann" is no way to reach Ann)."""
+
+    def name(self) -> str:
+        return "validate_handoff_form"
+
+    def validate_handoff_contact(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        if find_contacts(str(slot_value or "")):
+            return {CONTACT_SLOT: str(slot_value).strip()}
+        dispatcher.utter_message(response="utter_handoff_contact_invalid")
+        return {CONTACT_SLOT: None}
 
 
 class ActionHandoff(Action):
@@ -30,8 +49,8 @@ class ActionHandoff(Action):
         return "action_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        contact = tracker.get_slot("handoff_contact")
+        contact = tracker.get_slot(CONTACT_SLOT)
         self._log.record(event_from_tracker(tracker, category="handoff", contact=contact))
         content = self._content.get()
         utter_topic(dispatcher, tracker, content, content.topics.get(HANDOFF_TOPIC))
-        return [SlotSet("handoff_contact", None)]
+        return [SlotSet(CONTACT_SLOT, None)]

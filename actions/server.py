@@ -27,8 +27,9 @@ from sanic.response import HTTPResponse
 
 from actions.answering import ActionAnswerTopic
 from actions.content_reload import ReloadingContentBase
+from actions.data_deletion import ActionForgetConversation
 from actions.disambiguation import ActionClarifyTopic
-from actions.handoff import ActionHandoff
+from actions.handoff import ActionHandoff, ValidateHandoffForm
 from actions.staff_alert import AlertSettings, StaffAlerter, StaffAlertSettingsError
 from actions.triage import ActionRecordTriage, TriageLog, shown_url, triage_database_url
 from actions.triage_rebuild import TriageRebuilder
@@ -44,6 +45,8 @@ def build_actions(content_dir: Path, triage: TriageLog, alerter: StaffAlerter | 
         ActionClarifyTopic(content),
         ActionRecordTriage(triage, alerter),
         ActionHandoff(content, triage),
+        ValidateHandoffForm(),
+        ActionForgetConversation(triage),
     ]
 
 

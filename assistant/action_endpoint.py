@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Dict, FrozenSet
+from typing import Any, Dict, FrozenSet, List
 
 import aiohttp
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
@@ -31,6 +31,7 @@ DEFAULT_ACTION_TIMEOUT_S = 2.0
 DEFAULT_BOOKKEEPING_TIMEOUT_S = 0.5
 # Actions whose failure the user should not hear about (no reply of their own).
 SILENT_ACTIONS: FrozenSet[str] = frozenset({"action_record_triage"})
+VALIDATE_PREFIX = "validate_"
 
 
 class BoundedActionEndpoint(EndpointConfig):
@@ -83,12 +84,30 @@ class BoundedActionEndpoint(EndpointConfig):
             logger.error("Action server did not answer %s within %.1f s", action, bound)
         except aiohttp.ClientError as error:
             logger.error("Action server unreachable for %s: %s", action, error)
+        if action.startswith(VALIDATE_PREFIX):
+            return unvalidated_slots(action, kwargs.get("json") or {})
         return unavailable_reply(action)
+
+
+def unvalidated_slots(action: str, call: Dict[str, Any]) -> Dict[str, Any]:
+    """A form validation the action server could not run: the slot values the form extracted, as
+    they are. Rasa keeps only the SlotSet events a validation returns, so returning none would
+    drop the answer (a handoff contact would be lost); unvalidated is what a form without a
+    validation action does. Rasa's temporary tracker ends with the form's action, then those values."""
+    form = action[len(VALIDATE_PREFIX) :]
+    events = (call.get("tracker") or {}).get("events") or []
+    extracted: List[Dict[str, Any]] = []
+    for event in events:
+        if event.get("event") == "action":
+            extracted = [] if event.get("name") == form else extracted
+        elif event.get("event") == "slot" and event.get("name") != "requested_slot":
+            extracted.append({"event": "slot", "name": event.get("name"), "value": event.get("value")})
+    return {"events": extracted, "responses": []}
 
 
 def is_bookkeeping(action: str) -> bool:
     """Actions with no reply of their own: the triage record, form validation."""
-    return action in SILENT_ACTIONS or action.startswith("validate_")
+    return action in SILENT_ACTIONS or action.startswith(VALIDATE_PREFIX)
 
 
 def unavailable_reply(action: str) -> Dict[str, Any]:

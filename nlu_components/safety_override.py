@@ -35,6 +35,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from contract import (
+    DATA_DELETION_INTENT,
     ESCALATING_INTENTS,
     EXPOSED_HARDWARE_INTENT,
     FALLBACK_INTENT,
@@ -127,7 +128,8 @@ class SafetyOverrideClassifier(GraphComponent):
             unclear_neuro=config["unclear_neuro_intent"],
             fallback=config["uncertain_intent"],
             warning=config["warning_intent"],
-            floor_replaced=frozenset({OUT_OF_SCOPE_INTENT, FALLBACK_INTENT}) | TOPIC_QUESTION_INTENTS,
+            floor_replaced=frozenset({OUT_OF_SCOPE_INTENT, FALLBACK_INTENT, DATA_DELETION_INTENT})
+            | TOPIC_QUESTION_INTENTS,
             escalating=ESCALATING_INTENTS,
         )
         self._clarifying_for = {

@@ -15,9 +15,11 @@ from typing import Sequence
 
 import sqlalchemy.exc
 
-from actions.triage import shown_url
+from actions.triage import TriageLog, shown_url
 from staff_console.accounts import ROLES, AccountError, StaffAccounts
 from staff_console.audit import AuditLog
+from staff_console.deletions import carry_out_deletions
+from staff_console.retention import DEFAULT_RETENTION_DAYS, purge
 from staff_console.settings import ConsoleSettings
 from staff_console.store import ConsoleStore
 
@@ -59,6 +61,21 @@ def serve(settings: ConsoleSettings, host: str, port: int) -> int:
     return 0
 
 
+def run_purge(settings: ConsoleSettings, days: int, dry_run: bool) -> int:
+    try:
+        conversations = TriageLog(settings.conversations_url)
+        store = ConsoleStore(settings.staff_database_url)
+        deleted = [] if dry_run else carry_out_deletions(conversations.engine, store)
+        result = purge(conversations.engine, store, days, dry_run=dry_run)
+    except (sqlalchemy.exc.SQLAlchemyError, ValueError) as error:
+        print(f"error: purge failed: {error.__class__.__name__}: {error}", file=sys.stderr)
+        return 1
+    if deleted:
+        print(f"deleted {len(deleted)} conversation(s) their users asked to forget")
+    print(("would delete " if dry_run else "deleted ") + result.summary())
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -69,10 +86,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     add.add_argument("username")
     add.add_argument("--role", choices=ROLES, default="staff")
     add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    clean = commands.add_parser("purge", help="delete conversations and triage records older than the retention")
+    clean.add_argument("--days", type=int, default=int(os.environ.get("RETENTION_DAYS", DEFAULT_RETENTION_DAYS)))
+    clean.add_argument("--dry-run", action="store_true", help="count what would be deleted, delete nothing")
     args = parser.parse_args(argv)
     settings = ConsoleSettings.from_environ(os.environ)
     if args.command == "add-user":
         return add_user(settings, args.username, args.role, args.password_stdin)
+    if args.command == "purge":
+        return run_purge(settings, args.days, args.dry_run)
     return serve(settings, args.host, args.port)
 
 

@@ -7,14 +7,18 @@ Jinja2 templates with autoescaping; the queue page updates itself from `/api/que
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any, AsyncIterator, Awaitable, Callable
 from urllib.parse import quote
 
+import sqlalchemy.exc
 from starlette.applications import Starlette
 from starlette.datastructures import FormData, MutableHeaders
 from starlette.exceptions import HTTPException
@@ -34,11 +38,13 @@ from staff_console.audit import AuditLog
 from staff_console.cases import TriageQueue, UnknownCase
 from staff_console.charts import bar_chart, column_chart
 from staff_console.content_review import ReviewConflict, approve, review_rows
+from staff_console.deletions import carry_out_deletions
 from staff_console.exports import CSV_TABLES, csv_text
 from staff_console.settings import ConsoleSettings
 from staff_console.store import ConsoleStore
 from staff_console.transcripts import read_transcript
 
+logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "staff_session"
 LOGIN_CSRF_COOKIE = "staff_login_csrf"
@@ -62,13 +68,19 @@ class Console:
     audit: AuditLog
     queue: TriageQueue
     conversations: TriageLog  # the tracker store's database, read for transcripts
+    store: ConsoleStore | None = None  # given: the users' deletion requests are carried out here
 
     @classmethod
     def from_settings(cls, settings: ConsoleSettings) -> "Console":
         store = ConsoleStore(settings.staff_database_url)
         conversations = TriageLog(settings.conversations_url)
         return cls(
-            settings, StaffAccounts(store), AuditLog(store), TriageQueue(conversations.engine, store), conversations
+            settings,
+            StaffAccounts(store),
+            AuditLog(store),
+            TriageQueue(conversations.engine, store),
+            conversations,
+            store,
         )
 
 
@@ -353,7 +365,16 @@ def create_app(console: Console) -> Starlette:
         Route("/favicon.ico", no_favicon, methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        task = asyncio.create_task(keep_deleting(console)) if console.store is not None else None
+        yield
+        if task is not None:
+            task.cancel()
+
     app = Starlette(
+        lifespan=lifespan,
         routes=routes,
         middleware=[Middleware(SessionGate, accounts=console.accounts)],
         exception_handlers={HTTPException: http_error},
@@ -361,6 +382,17 @@ def create_app(console: Console) -> Starlette:
     )
     app.state.console = console
     return app
+
+
+async def keep_deleting(console: Console) -> None:
+    """Carry out the users' deletion requests every `deletion_interval_s`, for as long as the console runs."""
+    assert console.store is not None
+    while True:
+        try:
+            await asyncio.to_thread(carry_out_deletions, console.conversations.engine, console.store)
+        except sqlalchemy.exc.SQLAlchemyError:
+            logger.exception("Could not carry out the deletion requests; trying again")
+        await asyncio.sleep(console.settings.deletion_interval_s)
 
 
 def _records_or_404(queue: TriageQueue, sender_id: str) -> Any:

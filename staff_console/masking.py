@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import re
 
-EMAIL = re.compile(r"\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
-# Seven or more digits, with the spaces, dots, dashes, brackets and leading + numbers are written with.
-PHONE = re.compile(r"(?<![\w@])\+?\(?\d(?:[\d\s().-]{5,}\d)(?![\w@])")
+from actions.contacts import EMAIL, MIN_PHONE_DIGITS, PHONE
 
 
 def _mask_phone(match: re.Match[str]) -> str:
     digits = re.sub(r"\D", "", match.group(0))
-    if len(digits) < 7:
+    if len(digits) < MIN_PHONE_DIGITS:
         return match.group(0)
     return f"[phone …{digits[-2:]}]"
 

@@ -20,6 +20,7 @@ class ConsoleSettings:
         secure_cookies: mark the session cookie Secure (browsers treat localhost as secure).
         live_poll_ms: how often the queue page asks for changes.
         content_dir: the content base a clinician's approval is written into.
+        deletion_interval_s: how often the users' "delete my data" requests are carried out.
     """
 
     staff_database_url: str
@@ -27,6 +28,7 @@ class ConsoleSettings:
     secure_cookies: bool = True
     live_poll_ms: int = 2000
     content_dir: Path = Path("data/content")
+    deletion_interval_s: float = 5.0
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> "ConsoleSettings":
@@ -36,4 +38,5 @@ class ConsoleSettings:
             secure_cookies=environ.get("STAFF_COOKIE_SECURE", "1") != "0",
             live_poll_ms=int(environ.get("STAFF_LIVE_POLL_MS", "2000")),
             content_dir=Path(environ.get("CONTENT_DIR", "data/content")),
+            deletion_interval_s=float(environ.get("STAFF_DELETION_INTERVAL_S", "5")),
         )

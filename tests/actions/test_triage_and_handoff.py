@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content_reload import ReloadingContentBase
-from actions.handoff import ActionHandoff
+from actions.handoff import ActionHandoff, ValidateHandoffForm
 from actions.triage import ActionRecordTriage, TriageEvent, TriageLog
 from tests.actions.conftest import CONTENT_DIR, make_tracker, on_content_date
 
@@ -70,3 +71,19 @@ async def test_handoff_serves_no_draft_when_the_base_forbids_drafts(triage_url: 
     )
     assert dispatcher.messages[0]["response"] == "utter_default"
     assert log.recent()[0].category == "handoff"  # the request is still flagged for staff
+
+
+@pytest.mark.parametrize("answer", ["jo@example.org", "ring me on 07700 900123 please"])
+async def test_a_phone_number_or_email_is_accepted_as_the_contact(answer: str) -> None:
+    dispatcher = CollectingDispatcher()
+    result = ValidateHandoffForm().validate_handoff_contact(answer, dispatcher, make_tracker("inform", text=answer), {})
+    assert result == {"handoff_contact": answer}
+    assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize("answer", ["my name is Ann", "yes", "whenever suits them"])
+async def test_an_answer_without_contact_details_is_refused_with_what_is_needed(answer: str) -> None:
+    dispatcher = CollectingDispatcher()
+    result = ValidateHandoffForm().validate_handoff_contact(answer, dispatcher, make_tracker("inform", text=answer), {})
+    assert result == {"handoff_contact": None}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_handoff_contact_invalid"]

@@ -86,3 +86,26 @@ def test_the_wrapper_keeps_the_endpoint_settings() -> None:
         {"X-A": "1"},
         1.5,
     )
+
+
+async def test_a_form_validation_the_server_cannot_run_keeps_the_extracted_answer(hung_server: int) -> None:
+    """Rasa keeps only the slots a validation returns: without the server, the answer stands unvalidated
+    (and the handoff contact reaches the tracker, where the triage rebuild finds it)."""
+    tracker = {
+        "events": [
+            {"event": "slot", "name": "emergency_number", "value": "999"},  # before the form ran: not echoed
+            {"event": "action", "name": "handoff_form"},
+            {"event": "slot", "name": "requested_slot", "value": "handoff_contact"},
+            {"event": "slot", "name": "handoff_contact", "value": "jo@example.org"},
+        ]
+    }
+    endpoint = BoundedActionEndpoint(f"http://127.0.0.1:{hung_server}/webhook", timeout_s=2.0)
+    started = time.monotonic()
+    result = await endpoint.request(
+        json={**CALL, "next_action": "validate_handoff_form", "tracker": tracker}, method="post"
+    )
+    assert result == {
+        "events": [{"event": "slot", "name": "handoff_contact", "value": "jo@example.org"}],
+        "responses": [],
+    }
+    assert time.monotonic() - started < 1.0

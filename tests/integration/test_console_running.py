@@ -1,5 +1,6 @@
 """The staff console on the running stack: an emergency typed in the chat is in the queue within
-2 seconds, with its transcript; acknowledge and resolve are recorded with who and when."""
+2 seconds, with its transcript; acknowledge and resolve are recorded with who and when; a handoff
+needs real contact details; "delete my data" removes the conversation."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Iterator
 
 import httpx
 import pytest
+import sqlalchemy
 
 from evaluation.paths import ROOT
 from tests.fakes.console_pages import form_value
@@ -117,3 +119,46 @@ def test_acknowledge_and_resolve_on_the_running_console(
 def test_the_running_console_refuses_the_queue_without_a_session(running_assistant: RunningAssistant) -> None:
     response = httpx.get(f"{running_assistant.console_url}/api/queue", timeout=10)
     assert response.status_code == 401
+
+
+def test_a_handoff_needs_real_contact_details_and_lands_in_the_queue(
+    running_assistant: RunningAssistant, staff: StaffBrowser
+) -> None:
+    sender = f"rest-handoff-{uuid.uuid4().hex[:8]}"
+    assert "How should they reach you" in say(running_assistant, sender, "can I talk to a real person")[0]["text"]
+    refused = [r["text"] for r in say(running_assistant, sender, "my name is Ann")]
+    assert "could not find a phone number or an email address" in refused[0]
+    assert "How should they reach you" in refused[-1]
+    say(running_assistant, sender, "ann.lee@example.org")
+    deadline = time.monotonic() + 2.0
+    while (item := queued(staff, sender)) is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert item is not None and item["category"] == "handoff"
+    page = staff.get(f"/conversations/{sender}").text
+    assert "ann.lee@example.org" not in page and "[e-mail a…@example.org]" in page
+    assert (
+        "Contact: <strong>ann.lee@example.org</strong>"
+        in staff.post_form(f"/conversations/{sender}/reveal-contact").text
+    )
+
+
+def test_delete_my_data_removes_the_conversation_and_is_audited(
+    running_assistant: RunningAssistant, staff: StaffBrowser
+) -> None:
+    sender = f"rest-forget-{uuid.uuid4().hex[:8]}"
+    say(running_assistant, sender, "there's a screw poking out of my back")
+    assert "Delete it?" in say(running_assistant, sender, "please delete my data")[0]["text"]
+    assert "will be deleted" in say(running_assistant, sender, "yes")[0]["text"]
+    engine = sqlalchemy.create_engine(running_assistant.triage_url)
+    deadline = time.monotonic() + 20
+    remaining = 1
+    while remaining and time.monotonic() < deadline:
+        time.sleep(0.5)
+        with engine.connect() as connection:
+            remaining = connection.execute(
+                sqlalchemy.text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}
+            ).scalar_one()
+    engine.dispose()
+    assert remaining == 0, "the conversation was not deleted within 20 s"
+    assert queued(staff, sender) is None
+    assert f"<td>delete_conversation</td><td>{sender}</td>" in staff.get("/audit").text

@@ -69,6 +69,34 @@ def test_mid_form(chat) -> None:
     assert first_reply_is_emergency(chat("wait, the screw is sticking out of my skin"))
 
 
+def test_mid_form_the_emergency_comes_first_and_then_the_form_asks_again(chat) -> None:
+    chat("can i talk to a real person please")
+    replies = chat("wait, the screw is sticking out of my skin")
+    assert first_reply_is_emergency(replies)
+    assert "How should they reach you" in replies[-1]
+    chat("jo@example.org")  # unvalidated while the action server is down, but kept
+    assert first_reply_is_emergency(chat("it's still poking out"))
+
+
+def test_mid_form_a_possible_exposure_asks_and_a_yes_is_the_emergency(chat) -> None:
+    chat("can i talk to a real person please")
+    # The intent as a payload: the dialogue state is under test here, not the classifier.
+    assert "metal" in chat("/report_possible_exposed_hardware")[0]
+    assert first_reply_is_emergency(chat("yes"))
+
+
+def test_mid_form_a_warning_sign_gets_the_urgent_reply_first(chat) -> None:
+    chat("i want to speak to a human")
+    replies = chat("there's a red bump over my screw, no metal showing")
+    assert replies[0].startswith(WARNING_OPENING)
+
+
+def test_a_cancelled_handoff_then_an_emergency(chat) -> None:
+    chat("i want to speak to a human")
+    assert "not flagged" in chat("never mind")[0]
+    assert first_reply_is_emergency(chat(EXPOSED))
+
+
 def test_after_a_completed_handoff_request(chat) -> None:
     chat("i want to speak to a human")
     chat("jo@example.org")
