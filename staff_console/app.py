@@ -210,10 +210,9 @@ def create_app(console: Console) -> Starlette:
     async def queue_api(request: Request) -> Response:
         return JSONResponse({"items": [item.as_dict() for item in console.queue.items()]})
 
-    async def conversation_page(request: Request) -> Response:
+    def conversation_view(request: Request, contact: str | None) -> Response:
         sender_id = request.path_params["sender_id"]
         records = _records_or_404(console.queue, sender_id)
-        audit(request, "view_conversation", sender_id)
         return page(
             request,
             "conversation.html",
@@ -222,25 +221,20 @@ def create_app(console: Console) -> Starlette:
             transcript=read_transcript(console.conversations.engine, sender_id),
             status=console.queue.status(sender_id),
             history=console.audit.recent(50, target=sender_id),
-            contact=None,
+            contact=contact,
         )
+
+    async def conversation_page(request: Request) -> Response:
+        response = conversation_view(request, contact=None)
+        audit(request, "view_conversation", request.path_params["sender_id"])
+        return response
 
     async def reveal_contact(request: Request) -> Response:
         await _checked_form(request)
         sender_id = request.path_params["sender_id"]
-        records = _records_or_404(console.queue, sender_id)
-        contact = console.queue.contact(sender_id)
+        response = conversation_view(request, console.queue.contact(sender_id) or "no contact details were given")
         audit(request, "reveal_contact", sender_id)
-        return page(
-            request,
-            "conversation.html",
-            sender_id=sender_id,
-            records=records,
-            transcript=read_transcript(console.conversations.engine, sender_id),
-            status=console.queue.status(sender_id),
-            history=console.audit.recent(50, target=sender_id),
-            contact=contact or "no contact details were given",
-        )
+        return response
 
     def case_action(name: str, act: Callable[[str, str], None]) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
@@ -298,14 +292,10 @@ def create_app(console: Console) -> Starlette:
 
     async def content_page(request: Request) -> Response:
         today = dt.datetime.now(dt.timezone.utc).date()
-        changed = request.query_params.get("approved", "")
-        return page(
-            request,
-            "content.html",
-            rows=review_rows(console.settings.content_dir, today),
-            today=today,
-            changed=next((r for r in review_rows(console.settings.content_dir, today) if r.topic_id == changed), None),
-        )
+        approved = request.query_params.get("approved", "")
+        rows = review_rows(console.settings.content_dir, today)
+        changed = next((r for r in rows if r.topic_id == approved), None)
+        return page(request, "content.html", rows=rows, today=today, changed=changed)
 
     async def approve_content(request: Request) -> Response:
         form = await _checked_form(request)
