@@ -419,30 +419,23 @@ def test_a_modal_before_a_seeing_verb_is_still_a_report(detector, nlp) -> None:
     assert detector.analyse(nlp.make_doc("i can see the screw in my scar")).category is EXPOSED_HARDWARE
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # A question word before a seeing verb opens a statement whose subject is left out.
-        ("can see the rod", EXPOSED_HARDWARE),
-        ("can you see the rod on an x-ray?", None),
-        # A statement with a tag at its end is no general question.
-        ("it's only a little metal showing, not a big deal right?", EXPOSED_HARDWARE),
-        # A simile is not another object; "screw this morning" is not "screw this".
-        ("the screw is poking out of my back like a little robot", EXPOSED_HARDWARE),
-        ("skin gave way over the screw this morning, I can see it", EXPOSED_HARDWARE),
-        ("there's metal at the bottom of the hole, I can see it with my phone torch", EXPOSED_HARDWARE),
-        # An unclear thing described as metal elsewhere in the message is metal; not when negated.
-        ("something pointy has pushed out through my scar. it's shiny and grey.", EXPOSED_HARDWARE),
-        # "is out" after a removal is the removal.
-        ("they took the screw out last year, its out now and I feel better", None),
-        # Seeing the skin over the implant is about the skin.
-        ("I noticed that the skin over my implant looks tight and glossy", None),
-    ],
-)
-def test_rules_that_generalise_from_the_sixth_round(
-    detector: SafetyDetector, nlp: Language, text: str, expected
-) -> None:
-    assert detector.analyse(nlp.make_doc(text)).category == expected
+SIXTH_ROUND = [
+    # A question word before a seeing verb opens a statement whose subject is left out.
+    ("can see the rod", EXPOSED_HARDWARE),
+    ("can you see the rod on an x-ray?", None),
+    # A statement with a tag at its end is no general question.
+    ("it's only a little metal showing, not a big deal right?", EXPOSED_HARDWARE),
+    # A simile is not another object; "screw this morning" is not "screw this".
+    ("the screw is poking out of my back like a little robot", EXPOSED_HARDWARE),
+    ("skin gave way over the screw this morning, I can see it", EXPOSED_HARDWARE),
+    ("there's metal at the bottom of the hole, I can see it with my phone torch", EXPOSED_HARDWARE),
+    # An unclear thing described as metal elsewhere in the message is metal; not when negated.
+    ("something pointy has pushed out through my scar. it's shiny and grey.", EXPOSED_HARDWARE),
+    # "is out" after a removal is the removal.
+    ("they took the screw out last year, its out now and I feel better", None),
+    # Seeing the skin over the implant is about the skin.
+    ("I noticed that the skin over my implant looks tight and glossy", None),
+]
 
 
 def test_a_negated_metal_description_does_not_make_it_metal(detector: SafetyDetector, nlp: Language) -> None:
@@ -450,75 +443,59 @@ def test_a_negated_metal_description_does_not_make_it_metal(detector: SafetyDete
     assert verdict.category is not EXPOSED_HARDWARE
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # A present-tense exposure inside an "if" is a report asked as a question; a future one is not.
-        ("do I need antibiotics if the metal in my neck is showing through the wound?", EXPOSED_HARDWARE),
-        ("is it infected if I can see metal in the middle of a scab on my back?", EXPOSED_HARDWARE),
-        ("what should I do if one day I can see metal in my scar?", None),
-        ("what are the signs that a screw is working its way out", None),
-        # A mistake found out, someone else's past, a case at work, a removal: no report.
-        ("my son thought there was metal poking out of my back but it was a hair stuck to the scar", None),
-        ("the woman in the bed next to me last year had a screw coming out", None),
-        ("my mum's screws came through her skin in 2012, she's had no problems since the removal", None),
-        ("I work on a spinal ward and we had a case last month of exposed rods", None),
-        ("my dog had a plate put in his leg and now I can see metal through his skin", None),
-        ("the dog jumped on me and now my screw is poking out of my back", EXPOSED_HARDWARE),
-        # A present "there is" keeps a relayed report current; broken skin outweighs "a line".
-        ("grandad's carer rang to say there's a bit of screw through his skin", EXPOSED_HARDWARE),
-        ("the rod is rubbing through, we can see a grey line where the skin's gone", EXPOSED_HARDWARE),
-        ("the screw is tenting my skin but the skin isnt broken", None),
-        # Capitals tokenise like lower case; a question answered with a time is a report.
-        ("MY LEGS WONT HOLD ME UP SINCE I WOKE UP", NEURO_RED_FLAG),
-        ("is it normal to not be able to feel toilet paper when you wipe? started today", NEURO_RED_FLAG),
-        ("sex feels completely numb since a few days ago", NEURO_RED_FLAG),
-        ("no puedo hacer pis desde anoche", NEURO_RED_FLAG),
-    ],
-)
-def test_rules_that_generalise_from_the_seventh_round(
-    detector: SafetyDetector, nlp: Language, text: str, expected
-) -> None:
-    verdict = detector.analyse(nlp.make_doc(text))
-    assert verdict.category == expected, verdict.as_dict()
+SEVENTH_ROUND = [
+    # A present-tense exposure inside an "if" is a report asked as a question; a future one is not.
+    ("do I need antibiotics if the metal in my neck is showing through the wound?", EXPOSED_HARDWARE),
+    ("is it infected if I can see metal in the middle of a scab on my back?", EXPOSED_HARDWARE),
+    ("what should I do if one day I can see metal in my scar?", None),
+    ("what are the signs that a screw is working its way out", None),
+    # A mistake found out, someone else's past, a case at work, a removal: no report.
+    ("my son thought there was metal poking out of my back but it was a hair stuck to the scar", None),
+    ("the woman in the bed next to me last year had a screw coming out", None),
+    ("my mum's screws came through her skin in 2012, she's had no problems since the removal", None),
+    ("I work on a spinal ward and we had a case last month of exposed rods", None),
+    ("my dog had a plate put in his leg and now I can see metal through his skin", None),
+    ("the dog jumped on me and now my screw is poking out of my back", EXPOSED_HARDWARE),
+    # A present "there is" keeps a relayed report current; broken skin outweighs "a line".
+    ("grandad's carer rang to say there's a bit of screw through his skin", EXPOSED_HARDWARE),
+    ("the rod is rubbing through, we can see a grey line where the skin's gone", EXPOSED_HARDWARE),
+    ("the screw is tenting my skin but the skin isnt broken", None),
+    # Capitals tokenise like lower case; a question answered with a time is a report.
+    ("MY LEGS WONT HOLD ME UP SINCE I WOKE UP", NEURO_RED_FLAG),
+    ("is it normal to not be able to feel toilet paper when you wipe? started today", NEURO_RED_FLAG),
+    ("sex feels completely numb since a few days ago", NEURO_RED_FLAG),
+    ("no puedo hacer pis desde anoche", NEURO_RED_FLAG),
+]
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # An old or repaired exposure that has come back is a report; a repair done again is not.
-        ("the plate was poking through in 2021 and they fixed it, now it's showing again", EXPOSED_HARDWARE),
-        ("the rod came through in 2019, it was repaired and it never came back", None),
-        ("se me salió un tornillo en 2018, lo arreglaron y me operaron otra vez, todo bien", None),
-        # A question about what to do, or whether it is normal, reports what is happening.
-        ("¿es normal que se vea una barra en la cicatriz?", EXPOSED_HARDWARE),
-        ("legs going weak both sides since this morning, wat do", NEURO_RED_FLAG),
-        ("how often do screws come through the skin, and what should I do to prevent it?", None),
-        # A modal before a present relative clause: the thing is there now.
-        ("could the screw that's poking out of my scar get infected?", EXPOSED_HARDWARE),
-        ("can a plate that's fixed still wear through thin skin?", None),
-        # Words for the skin in another sentence say nothing about this one.
-        ("the clinic is not open till Monday. There is a rod showing through the skin of my back.", EXPOSED_HARDWARE),
-        # Spanish negations, and a relative's story from long ago.
-        ("la herida supura un poco, sin metal a la vista", None),
-        ("me sale líquido de la herida, no se ve nada de metal", None),
-        ("my abuela had a screw come through her skin in the 90s, can that happen to me?", None),
-        ("my mum had her fusion in 2004 and now the rod is showing through her scar", EXPOSED_HARDWARE),
-        # Telegraphic reports, and removals that use the same words.
-        ("Rod out. Back. Help.", EXPOSED_HARDWARE),
-        ("they want to take the screws out next spring", None),
-        # Forms of the verbs and nouns that were missing.
-        ("la cabeza del tornillo me ha perforado la piel", EXPOSED_HARDWARE),
-        ("al lavarme la herida vi una barra", EXPOSED_HARDWARE),
-        ("my stimulator lead is poking out through my skin", EXPOSED_HARDWARE),
-        ("no ha orinado desde ayer y lo operaron de la espalda el lunes", NEURO_RED_FLAG),
-    ],
-)
-def test_rules_that_generalise_from_the_eighth_round(
-    detector: SafetyDetector, nlp: Language, text: str, expected
-) -> None:
-    verdict = detector.analyse(nlp.make_doc(text))
-    assert verdict.category == expected, verdict.as_dict()
+EIGHTH_ROUND = [
+    # An old or repaired exposure that has come back is a report; a repair done again is not.
+    ("the plate was poking through in 2021 and they fixed it, now it's showing again", EXPOSED_HARDWARE),
+    ("the rod came through in 2019, it was repaired and it never came back", None),
+    ("se me salió un tornillo en 2018, lo arreglaron y me operaron otra vez, todo bien", None),
+    # A question about what to do, or whether it is normal, reports what is happening.
+    ("¿es normal que se vea una barra en la cicatriz?", EXPOSED_HARDWARE),
+    ("legs going weak both sides since this morning, wat do", NEURO_RED_FLAG),
+    ("how often do screws come through the skin, and what should I do to prevent it?", None),
+    # A modal before a present relative clause: the thing is there now.
+    ("could the screw that's poking out of my scar get infected?", EXPOSED_HARDWARE),
+    ("can a plate that's fixed still wear through thin skin?", None),
+    # Words for the skin in another sentence say nothing about this one.
+    ("the clinic is not open till Monday. There is a rod showing through the skin of my back.", EXPOSED_HARDWARE),
+    # Spanish negations, and a relative's story from long ago.
+    ("la herida supura un poco, sin metal a la vista", None),
+    ("me sale líquido de la herida, no se ve nada de metal", None),
+    ("my abuela had a screw come through her skin in the 90s, can that happen to me?", None),
+    ("my mum had her fusion in 2004 and now the rod is showing through her scar", EXPOSED_HARDWARE),
+    # Telegraphic reports, and removals that use the same words.
+    ("Rod out. Back. Help.", EXPOSED_HARDWARE),
+    ("they want to take the screws out next spring", None),
+    # Forms of the verbs and nouns that were missing.
+    ("la cabeza del tornillo me ha perforado la piel", EXPOSED_HARDWARE),
+    ("al lavarme la herida vi una barra", EXPOSED_HARDWARE),
+    ("my stimulator lead is poking out through my skin", EXPOSED_HARDWARE),
+    ("no ha orinado desde ayer y lo operaron de la espalda el lunes", NEURO_RED_FLAG),
+]
 
 
 @pytest.mark.parametrize(
@@ -533,114 +510,134 @@ def test_a_message_that_says_the_neurological_signs_are_absent_is_marked(detecto
     assert detector.analyse(nlp.make_doc(text)).neuro_denied is denied
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Spanish forms of the red flags, and an acute onset after a revision.
-        ("se me doblan las piernas y no me responden desde anoche, me operaron de la espalda", NEURO_RED_FLAG),
-        ("me hice pis encima sin darme cuenta desde la operación", NEURO_RED_FLAG),
-        ("de repente no siento nada de la cintura para abajo", NEURO_RED_FLAG),
-        ("both legs suddenly went numb, I had a revision two weeks ago", NEURO_RED_FLAG),
-        ("my legs stopped working properly this morning after my fusion", NEURO_RED_FLAG),
-        # Present Spanish forms and plain words for skin that no longer covers the metal.
-        ("la punta del tornillo está perforando la piel", EXPOSED_HARDWARE),
-        ("se me ven las barras en la herida", EXPOSED_HARDWARE),
-        ("I can feel air on the metal in my back", EXPOSED_HARDWARE),
-        ("se me abrió la herida y hay algo brillante adentro", EXPOSED_HARDWARE),
-        ("can you see screws through skin? porque yo veo uno en mi espalda", EXPOSED_HARDWARE),
-        # What is no report: a reassertion that says the opposite, a relative's old story,
-        # showing as proving, a table's leg, a future "now".
-        ("would a rod coming through the skin hurt? just wondering, mine is fine", None),
-        ("My aunt had it decades ago, the screw came out of her back. Am I at risk?", None),
-        ("Mi mamá tiene una barra saliéndole por la piel, la operaron hace años", EXPOSED_HARDWARE),
-        ("do I need a card from my surgeon to show I have hardware in my spine?", None),
-        ("the table leg is wobbly and weak, the screws keep coming loose", None),
-        ("suppose years from now my skin gets thin and a rod shows through, is that an emergency?", None),
-    ],
-)
-def test_rules_that_generalise_from_the_ninth_round(
-    detector: SafetyDetector, nlp: Language, text: str, expected
-) -> None:
-    verdict = detector.analyse(nlp.make_doc(text))
-    assert verdict.category == expected, verdict.as_dict()
+NINTH_ROUND = [
+    # Spanish forms of the red flags, and an acute onset after a revision.
+    ("se me doblan las piernas y no me responden desde anoche, me operaron de la espalda", NEURO_RED_FLAG),
+    ("me hice pis encima sin darme cuenta desde la operación", NEURO_RED_FLAG),
+    ("de repente no siento nada de la cintura para abajo", NEURO_RED_FLAG),
+    ("both legs suddenly went numb, I had a revision two weeks ago", NEURO_RED_FLAG),
+    ("my legs stopped working properly this morning after my fusion", NEURO_RED_FLAG),
+    # Present Spanish forms and plain words for skin that no longer covers the metal.
+    ("la punta del tornillo está perforando la piel", EXPOSED_HARDWARE),
+    ("se me ven las barras en la herida", EXPOSED_HARDWARE),
+    ("I can feel air on the metal in my back", EXPOSED_HARDWARE),
+    ("se me abrió la herida y hay algo brillante adentro", EXPOSED_HARDWARE),
+    ("can you see screws through skin? porque yo veo uno en mi espalda", EXPOSED_HARDWARE),
+    # What is no report: a reassertion that says the opposite, a relative's old story,
+    # showing as proving, a table's leg, a future "now".
+    ("would a rod coming through the skin hurt? just wondering, mine is fine", None),
+    ("My aunt had it decades ago, the screw came out of her back. Am I at risk?", None),
+    ("Mi mamá tiene una barra saliéndole por la piel, la operaron hace años", EXPOSED_HARDWARE),
+    ("do I need a card from my surgeon to show I have hardware in my spine?", None),
+    ("the table leg is wobbly and weak, the screws keep coming loose", None),
+    ("suppose years from now my skin gets thin and a rod shows through, is that an emergency?", None),
+]
+
+
+TENTH_ROUND = [
+    # An inability is a finding, not a maybe; paralysis and Spanish word orders for the flags.
+    ("i couldn't feel the toilet paper when i wiped this morning", NEURO_RED_FLAG),
+    ("my left arm won't lift since the neck op", NEURO_RED_FLAG),
+    ("sudden paralysis in both legs", NEURO_RED_FLAG),
+    ("se me durmieron las piernas y no las puedo mover", NEURO_RED_FLAG),
+    ("llevo horas sin poder orinar", NEURO_RED_FLAG),
+    ("no controlo la orina desde la operación", NEURO_RED_FLAG),
+    ("se me fue la fuerza del brazo", NEURO_RED_FLAG),
+    # A hardware word in the next fragment, a metal-like sheen, a regional word for the plate,
+    # a Spanish "mine is like that" after a general question.
+    ("poking out. the rod. my back", EXPOSED_HARDWARE),
+    ("the scar split and something deep in it gleams", EXPOSED_HARDWARE),
+    ("se me está saliendo la platina por la piel", EXPOSED_HARDWARE),
+    ("¿es grave que un tornillo se vea por la herida? la mía está así desde ayer", EXPOSED_HARDWARE),
+    ("vet nurse here, my wife's back wound has a screw showing in it", EXPOSED_HARDWARE),
+    # Not reports: "ni", a denial said after the phrase, a Spanish rate question, a fear,
+    # looking for something not found, a project, a neighbour in the garden.
+    ("ni metal ni nada, la herida cerró perfecta", None),
+    ("la resonancia dice que el tornillo se movió, pero por fuera no se ve nada", None),
+    ("¿con qué frecuencia se salen las barras por la piel?", None),
+    ("me preocupa que se me salga la placa por la herida", None),
+    ("I check my scar for metal poking through every night and there's never anything", None),
+    ("what happens when hardware is exposed? it's for my homework", None),
+    ("my neighbour Rod keeps coming through our garden", None),
+    ("I'm a nursing student. How often does spinal hardware come through the skin?", None),
+    ("I'm a nursing student and my own scar has a screw poking through it", EXPOSED_HARDWARE),
+    ("could you describe how a rod comes to push through the skin?", None),
+    # A torn muscle is no torn wound; a descriptor far from the unclear words describes
+    # something else; a question sentence does not borrow the hardware of the one before.
+    ("I tore something at the gym, do my implants limit what I can lift?", None),
+    (
+        "Something is poking out of my scar. I had the fusion in 2012 at the county hospital, the one by"
+        " the river, and they said it was all titanium",
+        UNCLEAR_EXPOSURE,
+    ),
+    ("how do screws come out through skin? is it pushing out, or does the skin open?", UNCLEAR_EXPOSURE),
+]
+
+
+ELEVENTH_ROUND = [
+    # Descriptions instead of names, a present perfect after a repair, an exposure days old.
+    ("the stuff they put in my spine is poking out now", EXPOSED_HARDWARE),
+    ("lo que me pusieron en la espalda se ve por la herida", EXPOSED_HARDWARE),
+    ("they removed one screw in May, but now another has come through", EXPOSED_HARDWARE),
+    ("my rod broke through in 2020 and was fixed. It's happened again.", EXPOSED_HARDWARE),
+    ("it's been out for a week now. the rod. i keep a plaster on it", EXPOSED_HARDWARE),
+    ("rod sticking out of my back?? had surgery last year", EXPOSED_HARDWARE),
+    ("a bit of metal is showing where the drain used to be, otherwise all good", EXPOSED_HARDWARE),
+    ("I've got pins and needles in my groin and my legs have gone weak", NEURO_RED_FLAG),
+    ("se le doblaron las piernas y no tiene fuerza", NEURO_RED_FLAG),
+    ("tengo las manos torpes y dormidas desde ayer", NEURO_RED_FLAG),
+    ("the numbness has spread to both legs since yesterday", NEURO_RED_FLAG),
+    # Not reports: a question answered no, a chance of it happening again, a photo seen,
+    # why-questions about infection, a motorbike's plate, pierced ears.
+    ("Metal showing? No. Just wanted to ask about vitamins.", None),
+    ("my screw was removed last year and it healed, what's the chance of it happening again", None),
+    ("how can metal come outside the body? I see one photo and cannot stop thinking about it", None),
+    ("why do germs stick to metal implants once they are exposed?", None),
+    ("se me cayó la placa de la moto y se salió un tornillo", None),
+    ("can I get my ears pierced with metal implants in my spine?", None),
+    # A treatment question about "the piece that's sticking out" may be their own: ask.
+    ("would they take out all the metal or just the piece that's sticking out?", UNCLEAR_EXPOSURE),
+]
+
+
+TWELFTH_ROUND = [
+    # Past forms are past: "poked" and "stuck" no longer read as the present "poking" and "sticking".
+    ("the screw is sticking out of my back", EXPOSED_HARDWARE),
+    ("a screw poked through my scar years ago and was removed, all healed since", None),
+    # "no wait" corrects, it does not negate; findings in a sore, a crater or a scab.
+    ("no wait, I can actually see the screw in the wound", EXPOSED_HARDWARE),
+    ("there's a little crater in my scar and I can see metal at the bottom", EXPOSED_HARDWARE),
+    # Spanish red flags: a dropped foot, numb legs, wetting the bed.
+    ("se me cae el pie desde ayer y no lo puedo levantar", NEURO_RED_FLAG),
+    # Fears, nightmares and an umbrella's rod are no reports.
+    ("I had a nightmare that my rod came through the skin", None),
+    ("the rod of my umbrella snapped and is sticking out", None),
+    # Screws that stick out as bumps under closed skin: the question, not the alarm.
+    ("my screws stick out as bumps under the skin", UNCLEAR_EXPOSURE),
+]
+
+
+# Each tuning round's generalisations: one row a behaviour, grouped by the round that added it.
+ROUNDS = {
+    "sixth": SIXTH_ROUND,
+    "seventh": SEVENTH_ROUND,
+    "eighth": EIGHTH_ROUND,
+    "ninth": NINTH_ROUND,
+    "tenth": TENTH_ROUND,
+    "eleventh": ELEVENTH_ROUND,
+    "twelfth": TWELFTH_ROUND,
+}
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # An inability is a finding, not a maybe; paralysis and Spanish word orders for the flags.
-        ("i couldn't feel the toilet paper when i wiped this morning", NEURO_RED_FLAG),
-        ("my left arm won't lift since the neck op", NEURO_RED_FLAG),
-        ("sudden paralysis in both legs", NEURO_RED_FLAG),
-        ("se me durmieron las piernas y no las puedo mover", NEURO_RED_FLAG),
-        ("llevo horas sin poder orinar", NEURO_RED_FLAG),
-        ("no controlo la orina desde la operación", NEURO_RED_FLAG),
-        ("se me fue la fuerza del brazo", NEURO_RED_FLAG),
-        # A hardware word in the next fragment, a metal-like sheen, a regional word for the plate,
-        # a Spanish "mine is like that" after a general question.
-        ("poking out. the rod. my back", EXPOSED_HARDWARE),
-        ("the scar split and something deep in it gleams", EXPOSED_HARDWARE),
-        ("se me está saliendo la platina por la piel", EXPOSED_HARDWARE),
-        ("¿es grave que un tornillo se vea por la herida? la mía está así desde ayer", EXPOSED_HARDWARE),
-        ("vet nurse here, my wife's back wound has a screw showing in it", EXPOSED_HARDWARE),
-        # Not reports: "ni", a denial said after the phrase, a Spanish rate question, a fear,
-        # looking for something not found, a project, a neighbour in the garden.
-        ("ni metal ni nada, la herida cerró perfecta", None),
-        ("la resonancia dice que el tornillo se movió, pero por fuera no se ve nada", None),
-        ("¿con qué frecuencia se salen las barras por la piel?", None),
-        ("me preocupa que se me salga la placa por la herida", None),
-        ("I check my scar for metal poking through every night and there's never anything", None),
-        ("what happens when hardware is exposed? it's for my homework", None),
-        ("my neighbour Rod keeps coming through our garden", None),
-        ("I'm a nursing student. How often does spinal hardware come through the skin?", None),
-        ("I'm a nursing student and my own scar has a screw poking through it", EXPOSED_HARDWARE),
-        ("could you describe how a rod comes to push through the skin?", None),
-        # A torn muscle is no torn wound; a descriptor far from the unclear words describes
-        # something else; a question sentence does not borrow the hardware of the one before.
-        ("I tore something at the gym, do my implants limit what I can lift?", None),
-        (
-            "Something is poking out of my scar. I had the fusion in 2012 at the county hospital, the one by"
-            " the river, and they said it was all titanium",
-            UNCLEAR_EXPOSURE,
-        ),
-        ("how do screws come out through skin? is it pushing out, or does the skin open?", UNCLEAR_EXPOSURE),
+        pytest.param(text, expected, id=f"{name}-{i}")
+        for name, rows in ROUNDS.items()
+        for i, (text, expected) in enumerate(rows)
     ],
 )
-def test_rules_that_generalise_from_the_tenth_round(
-    detector: SafetyDetector, nlp: Language, text: str, expected
-) -> None:
-    verdict = detector.analyse(nlp.make_doc(text))
-    assert verdict.category == expected, verdict.as_dict()
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Descriptions instead of names, a present perfect after a repair, an exposure days old.
-        ("the stuff they put in my spine is poking out now", EXPOSED_HARDWARE),
-        ("lo que me pusieron en la espalda se ve por la herida", EXPOSED_HARDWARE),
-        ("they removed one screw in May, but now another has come through", EXPOSED_HARDWARE),
-        ("my rod broke through in 2020 and was fixed. It's happened again.", EXPOSED_HARDWARE),
-        ("it's been out for a week now. the rod. i keep a plaster on it", EXPOSED_HARDWARE),
-        ("rod sticking out of my back?? had surgery last year", EXPOSED_HARDWARE),
-        ("a bit of metal is showing where the drain used to be, otherwise all good", EXPOSED_HARDWARE),
-        ("I've got pins and needles in my groin and my legs have gone weak", NEURO_RED_FLAG),
-        ("se le doblaron las piernas y no tiene fuerza", NEURO_RED_FLAG),
-        ("tengo las manos torpes y dormidas desde ayer", NEURO_RED_FLAG),
-        ("the numbness has spread to both legs since yesterday", NEURO_RED_FLAG),
-        # Not reports: a question answered no, a chance of it happening again, a photo seen,
-        # why-questions about infection, a motorbike's plate, pierced ears.
-        ("Metal showing? No. Just wanted to ask about vitamins.", None),
-        ("my screw was removed last year and it healed, what's the chance of it happening again", None),
-        ("how can metal come outside the body? I see one photo and cannot stop thinking about it", None),
-        ("why do germs stick to metal implants once they are exposed?", None),
-        ("se me cayó la placa de la moto y se salió un tornillo", None),
-        ("can I get my ears pierced with metal implants in my spine?", None),
-        # A treatment question about "the piece that's sticking out" may be their own: ask.
-        ("would they take out all the metal or just the piece that's sticking out?", UNCLEAR_EXPOSURE),
-    ],
-)
-def test_rules_that_generalise_from_the_eleventh_round(
+def test_rules_that_generalise_from_the_tuning_rounds(
     detector: SafetyDetector, nlp: Language, text: str, expected
 ) -> None:
     verdict = detector.analyse(nlp.make_doc(text))
