@@ -144,19 +144,26 @@ def create_app(console: Console) -> Starlette:
     def audit(request: Request, action: str, target: str = "", detail: str = "") -> None:
         console.audit.record(_staff(request).username, action, target, detail)
 
-    async def login_page(request: Request) -> Response:
-        # Kept while it lasts: a second login page (another tab) must not void the first one's form.
-        token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
+    def login_form(
+        request: Request, token: str, next_page: str | None, error: str | None = None, status_code: int = 200
+    ) -> Response:
+        """The login page with its double-submit CSRF token in the form and in a cookie."""
         response = page(
             request,
             "login.html",
+            status_code=status_code,
             login_csrf=token,
-            next=_safe_next(request.query_params.get("next")),
-            error=None,
-            no_accounts=not console.accounts.usernames(),
+            next=_safe_next(next_page),
+            error=error,
+            no_accounts=error is None and not console.accounts.usernames(),
         )
         _set_cookie(response, LOGIN_CSRF_COOKIE, token, console.settings.secure_cookies, max_age=3600)
         return response
+
+    async def login_page(request: Request) -> Response:
+        # Kept while it lasts: a second login page (another tab) must not void the first one's form.
+        token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
+        return login_form(request, token, request.query_params.get("next"))
 
     async def login(request: Request) -> Response:
         form = await request.form()
@@ -172,18 +179,8 @@ def create_app(console: Console) -> Starlette:
                 if outcome is LoginOutcome.LOCKED
                 else "Wrong username or password."
             )
-            token = secrets.token_urlsafe(32)
-            response = page(
-                request,
-                "login.html",
-                status_code=401 if outcome is LoginOutcome.WRONG else 423,
-                login_csrf=token,
-                next=_safe_next(str(form.get("next", ""))),
-                error=message,
-                no_accounts=False,
-            )
-            _set_cookie(response, LOGIN_CSRF_COOKIE, token, console.settings.secure_cookies, max_age=3600)
-            return response
+            status = 401 if outcome is LoginOutcome.WRONG else 423
+            return login_form(request, secrets.token_urlsafe(32), str(form.get("next", "")), message, status)
         console.audit.record(username, "login")
         response = RedirectResponse(_safe_next(str(form.get("next", ""))), status_code=303)
         _set_cookie(
