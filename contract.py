@@ -78,3 +78,18 @@ TRIAGE_SEVERITY: Dict[str, int] = {
     "urgent_warning_signs": 2,
     "handoff": 3,
 }
+
+# A staff member has taken over the conversation from the console (assistant/staff_takeover.py):
+# the slot holds {"staff": <username>, "since": <unix time of the latest staff event>}, or None.
+STAFF_TAKEOVER_SLOT = "staff_takeover"
+# Seconds after the latest staff event when a takeover lapses and the bot answers again.
+STAFF_TAKEOVER_LAPSE_S = 1800.0
+# The bot event metadata key that marks a message a staff member wrote in the console.
+STAFF_REPLY_KEY = "staff_reply"
+# What the bot still answers while staff have the conversation: every safety report, and the
+# user's own request to delete the conversation.
+TAKEOVER_ANSWERED_INTENTS: FrozenSet[str] = ESCALATING_INTENTS | {DATA_DELETION_INTENT}
+# The bot's own questions: the answer to one of them ("yes", "no") is still the bot's to handle.
+BOT_QUESTIONS: FrozenSet[str] = frozenset(
+    {"utter_ask_metal_visible", "utter_ask_neuro_new", "utter_confirm_data_deletion"}
+)

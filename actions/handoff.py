@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+import datetime as dt
+from typing import Any, Callable, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -12,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.answering import utter_topic
 from actions.contacts import find_contacts
 from actions.content_reload import ReloadingContentBase
+from actions.support_hours import SupportHours, handoff_hours_message
 from actions.triage import TriageLog, event_from_tracker
 
 HANDOFF_TOPIC = "handoff"
@@ -34,16 +36,30 @@ class ValidateHandoffForm(FormValidationAction):
         return {CONTACT_SLOT: None}
 
 
-class ActionHandoff(Action):
-    """Records a handoff request with the contact the user gave, then answers.
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
 
-    The conversation is never paused: later messages, emergencies included,
-    are still handled by the assistant.
+
+class ActionHandoff(Action):
+    """Records a handoff request with the contact the user gave, then answers: what the team can
+    and cannot do, the emergency advice (the handoff topic), and when the team works and how soon
+    it answers (the support hours).
+
+    The conversation is never paused: later messages, emergencies included, are still handled by
+    the assistant (while staff have it, assistant/staff_takeover.py keeps the bot to safety replies).
     """
 
-    def __init__(self, content: ReloadingContentBase, log: TriageLog) -> None:
+    def __init__(
+        self,
+        content: ReloadingContentBase,
+        log: TriageLog,
+        hours: SupportHours,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
         self._content = content
         self._log = log
+        self._hours = hours
+        self._clock = clock
 
     def name(self) -> str:
         return "action_handoff"
@@ -53,4 +69,6 @@ class ActionHandoff(Action):
         self._log.record(event_from_tracker(tracker, category="handoff", contact=contact))
         content = self._content.get()
         utter_topic(dispatcher, tracker, content, content.topics.get(HANDOFF_TOPIC))
+        response, variables = handoff_hours_message(self._hours, self._clock())
+        dispatcher.utter_message(response=response, **variables)
         return [SlotSet(CONTACT_SLOT, None)]

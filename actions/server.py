@@ -31,20 +31,25 @@ from actions.data_deletion import ActionForgetConversation
 from actions.disambiguation import ActionClarifyTopic
 from actions.handoff import ActionHandoff, ValidateHandoffForm
 from actions.staff_alert import AlertSettings, StaffAlerter, StaffAlertSettingsError
+from actions.support_hours import DEFAULT_FILE as DEFAULT_SUPPORT_HOURS
+from actions.support_hours import SupportHours, SupportHoursError
 from actions.triage import ActionRecordTriage, TriageLog, shown_url, triage_database_url
 from actions.triage_rebuild import TriageRebuilder
 
 logger = logging.getLogger(__name__)
 
 
-def build_actions(content_dir: Path, triage: TriageLog, alerter: StaffAlerter | None = None) -> List[Action]:
-    """Create every custom action with its dependencies (`alerter`: where emergencies page the staff)."""
+def build_actions(
+    content_dir: Path, triage: TriageLog, hours: SupportHours, alerter: StaffAlerter | None = None
+) -> List[Action]:
+    """Create every custom action with its dependencies (`hours`: when the support team works;
+    `alerter`: where emergencies page the staff)."""
     content = ReloadingContentBase(content_dir)
     return [
         ActionAnswerTopic(content),
         ActionClarifyTopic(content),
         ActionRecordTriage(triage, alerter),
-        ActionHandoff(content, triage),
+        ActionHandoff(content, triage, hours),
         ValidateHandoffForm(),
         ActionForgetConversation(triage),
     ]
@@ -131,7 +136,17 @@ def main(argv: Sequence[str] = ()) -> None:
         default=float(os.environ.get("TRIAGE_REBUILD_INTERVAL_S", "30")),
         help="seconds between passes that rebuild missed triage records from the tracker events",
     )
+    parser.add_argument(
+        "--support-hours",
+        type=Path,
+        default=Path(os.environ.get("SUPPORT_HOURS_FILE", str(DEFAULT_SUPPORT_HOURS))),
+        help="when the support team works, told to the user after a handoff (default: SUPPORT_HOURS_FILE)",
+    )
     args = parser.parse_args(list(argv) or None)
+    try:
+        hours = SupportHours.from_file(args.support_hours)
+    except SupportHoursError as error:
+        parser.error(str(error))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         alert_settings = AlertSettings.from_environment(os.environ)
@@ -145,7 +160,7 @@ def main(argv: Sequence[str] = ()) -> None:
         parser.exit(
             1, f"error: cannot open the triage record's database {shown}: {error.__class__.__name__}: {error}\n"
         )
-    app = create_action_app(build_actions(args.content_dir, triage, alerter))
+    app = create_action_app(build_actions(args.content_dir, triage, hours, alerter))
     keep_rebuilding_triage(app, TriageRebuilder(triage), alerter, args.rebuild_interval)
     if alerter is not None:
         # The URL itself is a secret (whoever has it can post to the staff channel): log the host only.

@@ -4,7 +4,9 @@ The same options and the same server as `rasa run` (Rasa's own argument
 parser and `serve_application`), with one difference: the action endpoint from
 endpoints.yml is wrapped in BoundedActionEndpoint (assistant/action_endpoint.py),
 so a hung or dead action server holds a conversation for at most
-ACTION_TIMEOUT_S seconds (default 2) instead of Rasa's fixed 300; and the model
+ACTION_TIMEOUT_S seconds (default 2) instead of Rasa's fixed 300; Rasa's HTTP API is on
+whenever a token is set (assistant/api_token.py: RASA_AUTH_TOKEN or its file, never an
+argument `ps` would show), for the staff console to write into conversations; and the model
 parses one message before the server takes requests, so the first user does not
 wait for TensorFlow to build its graphs (about 9 s on 2 cores, which the REST
 reply deadline would turn into an error).
@@ -17,6 +19,7 @@ import sys
 from typing import Any, Awaitable, Callable, Sequence
 
 from assistant.action_endpoint import DEFAULT_ACTION_TIMEOUT_S, BoundedActionEndpoint
+from assistant.api_token import api_token
 
 WARM_UP_TEXT = "hello"
 
@@ -48,6 +51,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     configure_logging_and_warnings(args.loglevel, args.logging_config_file, warn_only_once=True)
     tf_environment.setup_tf_environment()
     timeout_s = float(os.environ.get("ACTION_TIMEOUT_S", DEFAULT_ACTION_TIMEOUT_S))
+    token = api_token(os.environ)
+    if token is not None:
+        args.enable_api = True
+        args.auth_token = token
+    jwt_secret = os.environ.get("RASA_JWT_SECRET", "").strip()
+    if jwt_secret:
+        args.enable_api = True
+        args.jwt_secret = jwt_secret
+        args.jwt_method = "HS256"
 
     endpoints = AvailableEndpoints.read_endpoints(args.endpoints)
     if endpoints.action is not None:

@@ -38,6 +38,7 @@ class RunningAssistant:
     log_dir: Path
     console_url: str
     staff_database_url: str
+    api_token_file: Path
 
     @property
     def triage_url(self) -> str:
@@ -85,6 +86,7 @@ def start_assistant(
         "TRACKER_DB": str(data_dir / "conversations.db"),
         "WIDGET_SESSION_KEY_FILE": str(data_dir / "widget-session.key"),
         "STAFF_DATABASE_URL": f"sqlite:///{data_dir / 'staff.db'}",
+        "RASA_AUTH_TOKEN_FILE": str(data_dir / "rasa-api.token"),
         # Each running copy has its own supervisord socket and logs.
         "LOG_DIR": str(data_dir / f"logs-{ports['RASA_PORT']}"),
         "RUN_DIR": str(data_dir / f"run-{ports['RASA_PORT']}"),
@@ -104,6 +106,7 @@ def start_assistant(
         log_dir,
         f"http://127.0.0.1:{ports['STAFF_PORT']}",
         f"sqlite:///{data_dir / 'staff.db'}",
+        data_dir / "rasa-api.token",
     )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -41,16 +41,15 @@ done
 
 read -r -a widget_origins <<< "$WIDGET_ALLOWED_ORIGINS"
 extra=(--cors "${widget_origins[@]}")
-if [ "${RASA_ENABLE_API:-0}" = "1" ]; then
-  if [ -n "${RASA_JWT_SECRET:-}" ]; then
-    extra+=(--enable-api --jwt-secret "$RASA_JWT_SECRET" --jwt-method HS256)
-  elif [ -n "${RASA_AUTH_TOKEN:-}" ]; then
-    extra+=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
-  else
-    echo "error: RASA_ENABLE_API=1 needs RASA_AUTH_TOKEN or RASA_JWT_SECRET in the environment." >&2
-    exit 1
-  fi
+# Rasa's HTTP API is on, guarded by a token: the staff console writes its replies into
+# conversations through it. RASA_AUTH_TOKEN, else a token made once in RASA_AUTH_TOKEN_FILE;
+# both servers read it from there (assistant/api_token.py), never from a command line.
+# RASA_JWT_SECRET (read by assistant/rasa_server.py) also admits HS256 JWTs signed with it.
+export RASA_AUTH_TOKEN_FILE=${RASA_AUTH_TOKEN_FILE:-$PWD/.rasa-data/rasa-api.token}
+if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
+  "$PY" -m assistant.api_token "$RASA_AUTH_TOKEN_FILE"
 fi
+export RASA_URL=${RASA_URL:-http://$HOST:$RASA_PORT}
 export RASA_EXTRA_ARGS="${extra[*]}"
 
 supervisor_pid=""

@@ -13,7 +13,8 @@ import datetime as dt
 import hmac
 import logging
 import secrets
-from dataclasses import dataclass
+import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable
 from urllib.parse import quote
@@ -42,7 +43,15 @@ from staff_console.deletions import carry_out_deletions
 from staff_console.exports import CSV_TABLES, csv_text
 from staff_console.settings import ConsoleSettings
 from staff_console.store import ConsoleStore
-from staff_console.transcripts import read_transcript
+from staff_console.takeover import (
+    LIVE_CHANNELS,
+    MAX_REPLY_CHARS,
+    AssistantUnavailable,
+    InvalidReply,
+    RasaConversations,
+    StaffMessages,
+)
+from staff_console.transcripts import LiveState, read_live_state, read_transcript
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -50,6 +59,7 @@ SESSION_COOKIE = "staff_session"
 LOGIN_CSRF_COOKIE = "staff_login_csrf"
 OPEN_PATHS = ("/login", "/static/", "/healthz", "/favicon.ico")
 MAX_BODY_BYTES = 64 * 1024
+SPEAKER_NAMES = {"user": "User", "bot": "Assistant", "staff": "Support team"}
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
@@ -69,11 +79,18 @@ class Console:
     queue: TriageQueue
     conversations: TriageLog  # the tracker store's database, read for transcripts
     store: ConsoleStore | None = None  # given: the users' deletion requests are carried out here
+    assistant: RasaConversations | None = None  # given: staff can write into conversations
 
     @classmethod
     def from_settings(cls, settings: ConsoleSettings) -> "Console":
         store = ConsoleStore(settings.staff_database_url)
         conversations = TriageLog(settings.conversations_url)
+        assistant = None
+        if settings.rasa_token is not None:
+            messages = StaffMessages.from_domain(settings.domain_file)
+            assistant = RasaConversations(settings.rasa_url, settings.rasa_token, messages)
+        else:
+            logger.warning("No token for Rasa's HTTP API (RASA_AUTH_TOKEN): staff cannot reply from the console")
         return cls(
             settings,
             StaffAccounts(store),
@@ -81,6 +98,7 @@ class Console:
             TriageQueue(conversations.engine, store),
             conversations,
             store,
+            assistant,
         )
 
 
@@ -136,6 +154,7 @@ class SessionGate:
 def create_app(console: Console) -> Starlette:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["severity_names"] = {0: "emergency", 1: "possible emergency", 2: "urgent", 3: "handoff"}
+    templates.env.globals["speaker_names"] = SPEAKER_NAMES
 
     def page(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
         staff = getattr(request.state, "staff", None)
@@ -207,18 +226,36 @@ def create_app(console: Console) -> Starlette:
     async def queue_api(request: Request) -> Response:
         return JSONResponse({"items": [item.as_dict() for item in console.queue.items()]})
 
-    def conversation_view(request: Request, contact: str | None) -> Response:
+    def live_state(sender_id: str) -> LiveState:
+        return read_live_state(console.conversations.engine, sender_id, time.time())
+
+    def conversation_view(
+        request: Request,
+        contact: str | None,
+        error: str | None = None,
+        draft: str = "",
+        status_code: int = 200,
+    ) -> Response:
         sender_id = request.path_params["sender_id"]
         records = _records_or_404(console.queue, sender_id)
+        state = live_state(sender_id)
         return page(
             request,
             "conversation.html",
+            status_code=status_code,
             sender_id=sender_id,
             records=records,
             transcript=read_transcript(console.conversations.engine, sender_id),
             status=console.queue.status(sender_id),
             history=console.audit.recent(50, target=sender_id),
             contact=contact,
+            live=state,
+            live_channel=LIVE_CHANNELS.get(state.channel or ""),
+            can_reply=console.assistant is not None,
+            max_reply_chars=MAX_REPLY_CHARS,
+            error=error,
+            draft=draft,
+            poll_ms=console.settings.live_poll_ms,
         )
 
     async def conversation_page(request: Request) -> Response:
@@ -232,6 +269,64 @@ def create_app(console: Console) -> Starlette:
         response = conversation_view(request, console.queue.contact(sender_id) or "no contact details were given")
         audit(request, "reveal_contact", sender_id)
         return response
+
+    async def conversation_api(request: Request) -> Response:
+        sender_id = request.path_params["sender_id"]
+        _records_or_404(console.queue, sender_id)
+        state = live_state(sender_id)
+        turns = read_transcript(console.conversations.engine, sender_id)
+        return JSONResponse(
+            {
+                "turns": [asdict(turn) for turn in turns],
+                "channel": state.channel,
+                "takeover": asdict(state.takeover) if state.takeover else None,
+            }
+        )
+
+    def staff_action(
+        name: str, act: Callable[[RasaConversations, str, str, str, LiveState], Awaitable[None]]
+    ) -> Callable[[Request], Awaitable[Response]]:
+        """A POST that writes into the conversation through Rasa's HTTP API: refused when the console
+        has no token or the channel cannot carry it; on failure the page comes back with the error and
+        the staff member's draft, so nothing typed is lost."""
+
+        async def endpoint(request: Request) -> Response:
+            form = await _checked_form(request)
+            sender_id = request.path_params["sender_id"]
+            _records_or_404(console.queue, sender_id)
+            draft = str(form.get("text", ""))
+            if console.assistant is None:
+                raise HTTPException(503, "Replying is off: the console has no token for the assistant's HTTP API.")
+            state = live_state(sender_id)
+            if state.channel not in LIVE_CHANNELS:
+                channel = state.channel or "an unknown channel"
+                message = f"This conversation came through {channel}, which cannot show a message sent from here."
+                message += " Use the contact details instead."
+                return conversation_view(request, None, message, draft, status_code=409)
+            staff = _staff(request).username
+            try:
+                await act(console.assistant, sender_id, staff, draft, state)
+            except InvalidReply as error:
+                return conversation_view(request, None, str(error), draft, status_code=400)
+            except AssistantUnavailable as error:
+                logger.error("Staff %s in %s failed: %s", name, sender_id, error)
+                message = f"Not sent: {error}. Your text is kept below; try again in a moment."
+                return conversation_view(request, None, message, draft, status_code=503)
+            if name != "hand_back":  # writing to the user is seeing the case
+                console.queue.acknowledge(sender_id, staff)
+            audit(request, name, sender_id, f"{len(draft.strip())} characters" if draft.strip() else "")
+            return RedirectResponse(f"/conversations/{quote(sender_id, safe='')}", status_code=303)
+
+        return endpoint
+
+    async def do_take_over(api: RasaConversations, sender_id: str, staff: str, _: str, state: LiveState) -> None:
+        await api.take_over(sender_id, staff)
+
+    async def do_reply(api: RasaConversations, sender_id: str, staff: str, text: str, state: LiveState) -> None:
+        await api.reply(sender_id, staff, text, already_holding=state.takeover is not None)
+
+    async def do_hand_back(api: RasaConversations, sender_id: str, staff: str, _: str, state: LiveState) -> None:
+        await api.hand_back(sender_id)
 
     def case_action(name: str, act: Callable[[str, str], None]) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
@@ -343,6 +438,10 @@ def create_app(console: Console) -> Starlette:
         ),
         Route("/conversations/{sender_id}/resolve", case_action("resolve", console.queue.resolve), methods=["POST"]),
         Route("/conversations/{sender_id}/reveal-contact", reveal_contact, methods=["POST"]),
+        Route("/conversations/{sender_id}/take-over", staff_action("take_over", do_take_over), methods=["POST"]),
+        Route("/conversations/{sender_id}/reply", staff_action("staff_reply", do_reply), methods=["POST"]),
+        Route("/conversations/{sender_id}/hand-back", staff_action("hand_back", do_hand_back), methods=["POST"]),
+        Route("/api/conversations/{sender_id}", conversation_api, methods=["GET"]),
         Route("/analytics", analytics_page, methods=["GET"]),
         Route("/analytics.csv", analytics_csv, methods=["GET"]),
         Route("/content", content_page, methods=["GET"]),

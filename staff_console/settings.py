@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Mapping
 
 from actions.triage import triage_database_url
+from assistant.api_token import api_token
 
 DEFAULT_STAFF_DB = ".rasa-data/staff.db"
 
@@ -21,6 +22,9 @@ class ConsoleSettings:
         live_poll_ms: how often the queue page asks for changes.
         content_dir: the content base a clinician's approval is written into.
         deletion_interval_s: how often the users' "delete my data" requests are carried out.
+        rasa_url: the Rasa server, whose HTTP API carries staff replies into conversations.
+        rasa_token: that API's token (None: the console can show conversations, not answer them).
+        domain_file: the assistant's domain, whose responses say when staff join and leave.
     """
 
     staff_database_url: str
@@ -29,6 +33,9 @@ class ConsoleSettings:
     live_poll_ms: int = 2000
     content_dir: Path = Path("data/content")
     deletion_interval_s: float = 5.0
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str | None = None
+    domain_file: Path = Path("domain.yml")
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> "ConsoleSettings":
@@ -39,4 +46,7 @@ class ConsoleSettings:
             live_poll_ms=int(environ.get("STAFF_LIVE_POLL_MS", "2000")),
             content_dir=Path(environ.get("CONTENT_DIR", "data/content")),
             deletion_interval_s=float(environ.get("STAFF_DELETION_INTERVAL_S", "5")),
+            rasa_url=environ.get("RASA_URL", "").strip() or "http://127.0.0.1:5005",
+            rasa_token=api_token(environ),
+            domain_file=Path(environ.get("DOMAIN_FILE", "domain.yml")),
         )

@@ -131,7 +131,10 @@
   }
 
   function addBotMessage(message) {
-    const item = element("div", { className: "msg msg--bot" + (message.emergency ? " msg--emergency" : "") });
+    const kind = message.from_staff ? " msg--staff" : message.emergency ? " msg--emergency" : "";
+    const item = element("div", { className: "msg msg--bot" + kind });
+    // A staff member's words, written in the staff console: said so, so nobody takes them for the bot's.
+    if (message.from_staff) item.appendChild(element("p", { className: "msg__from" }, "Support team"));
     item.appendChild(element("div", { className: "msg__text" }, message.text || ""));
     if (message.sources && message.sources.length) {
       const sources = element("div", { className: "sources" });

@@ -40,6 +40,7 @@ from assistant.channels.platform import conversation_id
 from assistant.channels.rest import DEFAULT_MAX_MESSAGE_CHARS, InvalidRequest, clean_message_text
 from assistant.channels.widget_messages import history_messages, widget_message
 from assistant.emergency_numbers import EmergencyNumbers
+from contract import STAFF_REPLY_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +100,10 @@ class WidgetOutput(OutputChannel):
         await self.sio.emit(self.bot_message_evt, message, room=recipient_id)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._emit(recipient_id, widget_message(text, None, kwargs.get("utter_action"), self.emergency_number))
+        # A staff reply pushed through Rasa's HTTP API carries its bot event's metadata as keywords.
+        from_staff = bool(kwargs.get(STAFF_REPLY_KEY))
+        message = widget_message(text, None, kwargs.get("utter_action"), self.emergency_number, from_staff)
+        await self._emit(recipient_id, message)
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Mapping, Sequence
 
 from actions.rendering import parse_source_line
-from contract import DEFAULT_EMERGENCY_NUMBER, EMERGENCY_RESPONSES
+from contract import DEFAULT_EMERGENCY_NUMBER, EMERGENCY_RESPONSES, STAFF_REPLY_KEY
 
 
 def widget_message(
@@ -14,12 +14,14 @@ def widget_message(
     buttons: List[Dict[str, Any]] | None = None,
     utter_action: str | None = None,
     emergency_number: str = DEFAULT_EMERGENCY_NUMBER,
+    from_staff: bool = False,
 ) -> Dict[str, Any]:
-    """{"text", "sources", "review", "buttons", "emergency"} for one reply.
+    """{"text", "sources", "review", "buttons", "emergency", "from_staff"} for one reply.
 
     The source paragraph becomes `sources` ([{"publisher", "title", "url"}]) and `review`; every
     other paragraph stays in `text`, in order. `emergency` is {"number": ..., "tel": ...} for the
     replies in contract.EMERGENCY_RESPONSES (`tel` only when the number is one), else None.
+    `from_staff` marks a message a staff member wrote in the console (shown as the support team's).
     """
     paragraphs: List[str] = []
     sources: List[Dict[str, str]] = []
@@ -41,6 +43,7 @@ def widget_message(
         "review": review,
         "buttons": [{"title": b["title"], "payload": b["payload"]} for b in buttons or []],
         "emergency": emergency,
+        "from_staff": from_staff,
     }
 
 
@@ -57,7 +60,13 @@ def history_messages(events: Sequence[Mapping[str, Any]], emergency_number: str)
         elif event.get("event") == "bot":
             data = event.get("data") or {}
             metadata = event.get("metadata") or {}
-            message = widget_message(text, data.get("buttons"), metadata.get("utter_action"), emergency_number)
+            message = widget_message(
+                text,
+                data.get("buttons"),
+                metadata.get("utter_action"),
+                emergency_number,
+                from_staff=bool(metadata.get(STAFF_REPLY_KEY)),
+            )
             offered = {b["payload"]: b["title"] for b in message["buttons"]}
             shown.append({"sender": "bot", **message})
     return shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content_reload import ReloadingContentBase
 from actions.handoff import ActionHandoff, ValidateHandoffForm
+from actions.support_hours import SupportHours
 from actions.triage import ActionRecordTriage, TriageEvent, TriageLog
+from evaluation.paths import ROOT
 from tests.actions.conftest import CONTENT_DIR, make_tracker, on_content_date
+
+HOURS = SupportHours.from_file(ROOT / "data" / "support_hours.yml")
+TUESDAY_NOON = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.timezone.utc)
+SATURDAY_NOON = dt.datetime(2026, 12, 5, 12, 0, tzinfo=dt.timezone.utc)
 
 
 async def test_an_emergency_is_recorded_with_its_evidence(triage_url: str) -> None:
@@ -49,7 +56,7 @@ async def test_the_record_survives_a_new_log_object(triage_url: str) -> None:
 
 async def test_handoff_flags_the_conversation_and_answers_from_content(triage_url: str) -> None:
     log = TriageLog(triage_url)
-    action = ActionHandoff(ReloadingContentBase(CONTENT_DIR, on_content_date), log)
+    action = ActionHandoff(ReloadingContentBase(CONTENT_DIR, on_content_date), log, HOURS, lambda: TUESDAY_NOON)
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("request_human", slots={"handoff_contact": "jo@example.org"})
 
@@ -61,12 +68,33 @@ async def test_handoff_flags_the_conversation_and_answers_from_content(triage_ur
     assert events == [SlotSet("handoff_contact", None)]
 
 
+@pytest.mark.parametrize(
+    ("now", "response", "variables"),
+    [
+        (TUESDAY_NOON, "utter_handoff_team_open", {"wait": "30 minutes"}),
+        (SATURDAY_NOON, "utter_handoff_team_closed", {"next_open": "Monday 7 December at 08:00"}),
+    ],
+)
+async def test_handoff_tells_the_user_when_the_team_works_and_how_soon_it_answers(
+    triage_url: str, now: dt.datetime, response: str, variables: dict
+) -> None:
+    action = ActionHandoff(
+        ReloadingContentBase(CONTENT_DIR, on_content_date), TriageLog(triage_url), HOURS, lambda: now
+    )
+    dispatcher = CollectingDispatcher()
+    await action.run(dispatcher, make_tracker("request_human", slots={"handoff_contact": "jo@example.org"}), {})
+    hours = dispatcher.messages[-1]
+    assert hours["response"] == response
+    assert hours["hours"] == HOURS.hours_text
+    assert {k: hours[k] for k in variables} == variables
+
+
 async def test_handoff_serves_no_draft_when_the_base_forbids_drafts(triage_url: str, content_copy: Path) -> None:
     base = content_copy / "base.yml"
     base.write_text(base.read_text().replace("serve_drafts: true", "serve_drafts: false"))
     log = TriageLog(triage_url)
     dispatcher = CollectingDispatcher()
-    await ActionHandoff(ReloadingContentBase(content_copy, on_content_date), log).run(
+    await ActionHandoff(ReloadingContentBase(content_copy, on_content_date), log, HOURS).run(
         dispatcher, make_tracker("request_human"), {}
     )
     assert dispatcher.messages[0]["response"] == "utter_default"

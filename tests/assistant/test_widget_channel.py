@@ -115,3 +115,37 @@ def test_history_shows_the_users_words_and_a_button_click_as_its_title() -> None
     ]
     assert shown[-1]["emergency"] == {"number": "999", "tel": "999"}
     assert shown[1]["buttons"] == buttons
+
+
+def test_a_staff_members_message_is_marked_as_the_support_teams_live_and_in_the_history() -> None:
+    assert widget_message("We will call you.", from_staff=True)["from_staff"] is True
+    assert widget_message("Hello!")["from_staff"] is False
+    events = [
+        {"event": "bot", "text": "We will call you.", "metadata": {"staff_reply": True}},
+        {"event": "bot", "text": "Ask me anything.", "metadata": {"utter_action": "utter_greet"}},
+    ]
+    assert [m["from_staff"] for m in history_messages(events, "999")] == [True, False]
+
+
+async def test_a_staff_reply_pushed_through_rasas_api_reaches_the_room_marked_as_staff() -> None:
+    from assistant.channels.widget import WidgetOutput
+
+    class Room:
+        def __init__(self) -> None:
+            self.sent: List[Dict[str, Any]] = []
+
+        async def emit(self, event: str, message: Dict[str, Any], room: str) -> None:
+            self.sent.append({"event": event, "room": room, **message})
+
+    sio = Room()
+    # Rasa's execute_side_effects calls send_response with the bot event's metadata as keys.
+    await WidgetOutput(sio, "bot_uttered", "999").send_response(
+        "widget-1", {"text": "We will call you.", "staff_reply": True, "timestamp": 1.0}
+    )
+    [sent] = sio.sent
+    assert (sent["event"], sent["room"], sent["text"], sent["from_staff"]) == (
+        "bot_uttered",
+        "widget-1",
+        "We will call you.",
+        True,
+    )

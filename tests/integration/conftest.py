@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import urllib.request
+import uuid
 from pathlib import Path
 from typing import Dict, Iterator, Mapping
 
@@ -18,6 +19,7 @@ from evaluation.paths import ROOT
 from evaluation.running import AssistantStartError, RunningAssistant, free_port, start_assistant
 from tests.fakes.platform_apis import FakePlatformApis
 from tests.fakes.staff_webhook import FakeStaffWebhook
+from tests.integration.staff import StaffBrowser, add_staff_account
 
 __all__ = ["PLATFORM_SECRETS", "SHOTS", "RunningAssistant", "free_port", "get", "start"]
 
@@ -80,6 +82,17 @@ def running_assistant(
     assistant = start(assistant_data_dir, extra_env=environment)
     yield assistant
     assistant.stop()
+
+
+@pytest.fixture(scope="module")
+def staff(running_assistant: RunningAssistant) -> Iterator[StaffBrowser]:
+    """A staff account on the running console, logged in."""
+    username = f"nurse{uuid.uuid4().hex[:6]}"
+    add_staff_account(running_assistant, username)
+    staff_member = StaffBrowser(running_assistant.console_url)
+    staff_member.log_in(username)
+    yield staff_member
+    staff_member.client.close()
 
 
 @pytest.fixture(scope="module")

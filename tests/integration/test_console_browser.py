@@ -12,7 +12,7 @@ import pytest
 
 from evaluation.paths import ROOT
 from tests.integration.conftest import SHOTS, RunningAssistant
-from tests.integration.test_console_running import PASSWORD, add_staff_account
+from tests.integration.staff import PASSWORD, add_staff_account
 from tests.integration.test_server import say
 
 pytestmark = [pytest.mark.needs_model, pytest.mark.browser]

@@ -4,81 +4,18 @@ needs real contact details; "delete my data" removes the conversation."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 import uuid
-from typing import Iterator
 
 import httpx
 import pytest
 import sqlalchemy
 
-from evaluation.paths import ROOT
-from tests.fakes.console_pages import form_value
 from tests.integration.conftest import RunningAssistant
+from tests.integration.staff import StaffBrowser, queued, wait_in_queue
 from tests.integration.test_server import say
 
 pytestmark = pytest.mark.needs_model
-
-PASSWORD = "a long staff password"
-
-
-def add_staff_account(assistant: RunningAssistant, username: str) -> None:
-    """`make staff-user`'s command, against the running stack's console database."""
-    subprocess.run(
-        [sys.executable, "-m", "staff_console", "add-user", username, "--password-stdin"],
-        cwd=ROOT,
-        env={**os.environ, "STAFF_DATABASE_URL": assistant.staff_database_url, "PYTHONPATH": str(ROOT)},
-        input=PASSWORD + "\n",
-        text=True,
-        check=True,
-        capture_output=True,
-    )
-
-
-class StaffBrowser:
-    """A logged-in staff member. The session cookie is Secure, so over this test's plain http it is
-    sent by hand, as a browser does for localhost."""
-
-    def __init__(self, console_url: str) -> None:
-        self.client = httpx.Client(base_url=console_url, follow_redirects=False, timeout=10)
-        self.cookie = ""
-
-    def log_in(self, username: str) -> None:
-        page = self.client.get("/login")
-        token = form_value(page.text)
-        response = self.client.post(
-            "/login",
-            data={"username": username, "password": PASSWORD, "csrf_token": token},
-            headers={"cookie": f"staff_login_csrf={page.cookies['staff_login_csrf']}"},
-        )
-        assert response.status_code == 303, response.text
-        self.cookie = f"staff_session={response.cookies['staff_session']}"
-
-    def get(self, path: str) -> httpx.Response:
-        return self.client.get(path, headers={"cookie": self.cookie})
-
-    def post_form(self, path: str) -> httpx.Response:
-        token = form_value(self.get("/").text)
-        return self.client.post(path, data={"csrf_token": token}, headers={"cookie": self.cookie})
-
-
-@pytest.fixture(scope="module")
-def staff(running_assistant: RunningAssistant) -> Iterator[StaffBrowser]:
-    username = f"nurse{uuid.uuid4().hex[:6]}"
-    add_staff_account(running_assistant, username)
-    browser = StaffBrowser(running_assistant.console_url)
-    browser.log_in(username)
-    yield browser
-    browser.client.close()
-
-
-def queued(staff: StaffBrowser, sender: str) -> dict | None:
-    response = staff.get("/api/queue")
-    assert response.status_code == 200
-    return next((item for item in response.json()["items"] if item["sender_id"] == sender), None)
 
 
 def test_an_emergency_is_in_the_queue_within_2_seconds_with_its_transcript(
@@ -86,12 +23,7 @@ def test_an_emergency_is_in_the_queue_within_2_seconds_with_its_transcript(
 ) -> None:
     sender = f"rest-console-{uuid.uuid4().hex[:8]}"
     say(running_assistant, sender, "there's a screw poking out of my scar, call me on 07700 900123")
-    answered = time.monotonic()
-    item = None
-    while item is None and time.monotonic() - answered < 2.0:
-        item = queued(staff, sender)
-        if item is None:
-            time.sleep(0.1)
+    item = wait_in_queue(staff, sender, 2.0)
     assert item is not None, "the emergency was not in the queue 2 s after its reply"
     assert item["category"] == "emergency_exposed_hardware" and item["status"] == "new"
     transcript = staff.get(f"/conversations/{sender}").text
@@ -104,9 +36,7 @@ def test_acknowledge_and_resolve_on_the_running_console(
 ) -> None:
     sender = f"rest-console-{uuid.uuid4().hex[:8]}"
     say(running_assistant, sender, "my legs went numb and I can't pee since this morning")
-    deadline = time.monotonic() + 2.0
-    while queued(staff, sender) is None and time.monotonic() < deadline:
-        time.sleep(0.1)
+    assert wait_in_queue(staff, sender, 2.0) is not None
     assert staff.post_form(f"/conversations/{sender}/acknowledge").status_code == 303
     item = queued(staff, sender)
     assert item is not None and item["status"] == "acknowledged" and item["acknowledged_by"].startswith("nurse")
@@ -130,9 +60,7 @@ def test_a_handoff_needs_real_contact_details_and_lands_in_the_queue(
     assert "could not find a phone number or an email address" in refused[0]
     assert "How should they reach you" in refused[-1]
     say(running_assistant, sender, "ann.lee@example.org")
-    deadline = time.monotonic() + 2.0
-    while (item := queued(staff, sender)) is None and time.monotonic() < deadline:
-        time.sleep(0.1)
+    item = wait_in_queue(staff, sender, 2.0)
     assert item is not None and item["category"] == "handoff"
     page = staff.get(f"/conversations/{sender}").text
     assert "ann.lee@example.org" not in page and "[e-mail a…@example.org]" in page
