@@ -1,6 +1,7 @@
 """A handoff round trip on the running stack, through the web widget's live connection: the user asks
 for a person, a staff member takes over and replies from the console, the user sees it, the bot keeps
-quiet but still answers an emergency at once, staff hand back, and the bot answers again."""
+quiet but still answers an emergency at once, staff hand back, and the bot answers again. And a staff
+reply into a Telegram conversation, read from the local fake of the Bot API."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ import httpx
 import pytest
 
 from tests.conftest import emergency_opening
+from tests.fakes.platform_apis import FakePlatformApis
 from tests.integration.conftest import RunningAssistant
 from tests.integration.staff import StaffBrowser, wait_in_queue
+from tests.integration.test_platform_channels import RIGHT_TELEGRAM_SECRET, telegram, telegram_message, unique_id
 from tests.integration.test_widget_socket import WidgetClient
 
 pytestmark = pytest.mark.needs_model
@@ -105,3 +108,19 @@ def test_rasas_http_api_is_on_only_with_its_token(running_assistant: RunningAssi
     token = running_assistant.api_token_file.read_text().strip()
     assert running_assistant.api_token_file.stat().st_mode & 0o077 == 0  # readable by its owner only
     assert httpx.get(url, params={"token": token}, timeout=10).status_code == 200
+
+
+def test_a_staff_reply_reaches_a_telegram_conversation_through_the_bot_api(
+    running_assistant: RunningAssistant, staff: StaffBrowser, fake_platform_apis: FakePlatformApis
+) -> None:
+    chat = unique_id()
+    sender = f"telegram-{chat}"
+    for text in ("can I speak to a person", "ring me on 07700 900123"):
+        status, _ = telegram(running_assistant, telegram_message(chat, text), RIGHT_TELEGRAM_SECRET)
+        assert status == 200
+    assert wait_in_queue(staff, sender, 5.0, "handoff") is not None
+    before = len(fake_platform_apis.wait_for("telegram", str(chat), lambda calls: len(calls) >= 3))
+    assert staff.post_form(f"/conversations/{sender}/reply", text="Hi Sam, I will ring you at 2pm.").status_code == 303
+    calls = fake_platform_apis.wait_for("telegram", str(chat), lambda calls: len(calls) >= before + 2)
+    assert "support team has joined" in calls[before].text
+    assert calls[before + 1].method == "sendMessage" and calls[before + 1].text == "Hi Sam, I will ring you at 2pm."
