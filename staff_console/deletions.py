@@ -39,14 +39,16 @@ def carry_out_deletions(
                 )
             )
         )
-    done = []
+    done: List[str] = []
+    if not pending:
+        return done
+    metadata.create_all(conversations, tables=[triage_events])  # once, for the deletes below
     audit = AuditLog(store)
     for request_id, sender_id in pending:
         with conversations.begin() as connection:
             events = 0
             if sa.inspect(connection).has_table("events"):
                 events = connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id == sender_id)).rowcount
-            metadata.create_all(connection, tables=[triage_events])
             records = connection.execute(triage_events.delete().where(triage_events.c.sender_id == sender_id)).rowcount
             connection.execute(
                 deletion_requests.update().where(deletion_requests.c.sender_id == sender_id).values(done_at=now_iso())

@@ -108,12 +108,6 @@ def test_the_demo_page_embeds_the_widget_and_its_libraries_are_served_locally(
     assert hidden.value.code == 404
 
 
-def test_the_http_api_is_off_by_default(running_assistant: RunningAssistant) -> None:
-    with pytest.raises(urllib.error.HTTPError) as error:
-        get(running_assistant.rasa_url + "/conversations/rest-hello/tracker")
-    assert error.value.code == 404
-
-
 def test_a_restart_keeps_earlier_conversations(model_path: Path, tmp_path: Path) -> None:
     """Stop the assistant, start it again on the same files: the conversation continues."""
     from rasa.core.tracker_store import SQLTrackerStore
