@@ -31,6 +31,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from assistant.channels.platform import (
     ChannelNotConfigured,
     conversation_id,
+    platform_recipient,
     secrets_from_environment,
     split_for_platform,
 )
@@ -53,14 +54,20 @@ class SlackReplies(SlackBot):
         super().__init__(token, slack_channel, thread_id)
         self.client = AsyncWebClient(token, base_url=api_url)
 
+    def _channel_for(self, recipient_id: str) -> str:
+        """The channel of the message being answered; for a message pushed outside a turn (a staff
+        reply through Rasa's HTTP API) there is none, and the conversation's user ("slack-U123" -> "U123")
+        gets it in their direct messages with the app."""
+        return self.slack_channel or platform_recipient(recipient_id)
+
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         for part in split_for_platform(text, SECTION_LIMIT):
-            await self._post_message(channel=self.slack_channel or recipient_id, text=part)
+            await self._post_message(channel=self._channel_for(recipient_id), text=part)
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
     ) -> None:
-        channel = self.slack_channel or recipient_id
+        channel = self._channel_for(recipient_id)
         parts = split_for_platform(text, SECTION_LIMIT) or [" "]
         for part in parts[:-1]:
             await self._post_message(channel=channel, text=part)

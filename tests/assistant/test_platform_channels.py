@@ -18,6 +18,7 @@ from assistant.channels.platform import (
     split_for_platform,
 )
 from assistant.channels.rest import InvalidRequest, parse_request_body
+from assistant.channels.slack import SlackReplies
 from assistant.channels.telegram import TelegramReplies, read_update
 from tests.fakes.platform_apis import FakePlatformApis
 
@@ -201,3 +202,13 @@ async def test_messenger_buttons_are_quick_replies_with_titles_cut_to_twenty_cha
         assert call.query["access_token"] == "page-token"
         (quick_reply,) = call.body["message"]["quick_replies"]
         assert quick_reply["payload"] == "/ask_how_rare" and len(quick_reply["title"]) <= 20
+
+
+async def test_a_slack_message_pushed_outside_a_turn_goes_to_the_conversations_user(
+    fake_apis: FakePlatformApis,
+) -> None:
+    """A staff reply through Rasa's HTTP API has no channel of its own: the app's DM with the user."""
+    replies = SlackReplies("xoxb-test", fake_apis.environment()["SLACK_API_URL"])
+    await replies.send_text_message("slack-U777", "Hi, this is the support team.")
+    (call,) = fake_apis.calls_to("slack", "U777")
+    assert call.method == "chat.postMessage" and call.text == "Hi, this is the support team."

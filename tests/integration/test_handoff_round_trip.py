@@ -1,7 +1,7 @@
 """A handoff round trip on the running stack, through the web widget's live connection: the user asks
 for a person, a staff member takes over and replies from the console, the user sees it, the bot keeps
 quiet but still answers an emergency at once, staff hand back, and the bot answers again. And a staff
-reply into a Telegram conversation, read from the local fake of the Bot API."""
+reply into a Telegram and a Slack conversation, read from the local fakes of their APIs."""
 
 from __future__ import annotations
 
@@ -16,7 +16,15 @@ from tests.conftest import emergency_opening
 from tests.fakes.platform_apis import FakePlatformApis
 from tests.integration.conftest import RunningAssistant
 from tests.integration.staff import StaffBrowser, wait_in_queue
-from tests.integration.test_platform_channels import RIGHT_TELEGRAM_SECRET, telegram, telegram_message, unique_id
+from tests.integration.test_platform_channels import (
+    RIGHT_TELEGRAM_SECRET,
+    post,
+    slack_event,
+    slack_headers,
+    telegram,
+    telegram_message,
+    unique_id,
+)
 from tests.integration.test_widget_socket import WidgetClient
 
 pytestmark = pytest.mark.needs_model
@@ -124,3 +132,17 @@ def test_a_staff_reply_reaches_a_telegram_conversation_through_the_bot_api(
     calls = fake_platform_apis.wait_for("telegram", str(chat), lambda calls: len(calls) >= before + 2)
     assert "support team has joined" in calls[before].text
     assert calls[before + 1].method == "sendMessage" and calls[before + 1].text == "Hi Sam, I will ring you at 2pm."
+
+
+def test_a_staff_reply_reaches_a_slack_conversation_in_the_users_direct_messages(
+    running_assistant: RunningAssistant, staff: StaffBrowser, fake_platform_apis: FakePlatformApis
+) -> None:
+    user, channel = f"U{unique_id()}", f"D{unique_id()}"
+    sender = f"slack-{user}"
+    for text in ("can I speak to a person", "email me at sam@example.org"):
+        body = slack_event(user, channel, text)
+        assert post(running_assistant.rasa_url + "/webhooks/slack/webhook", body, slack_headers(body))[0] == 200
+    assert wait_in_queue(staff, sender, 5.0, "handoff") is not None
+    assert staff.post_form(f"/conversations/{sender}/reply", text="Hi Sam, expect an email today.").status_code == 303
+    calls = fake_platform_apis.wait_for("slack", user, lambda calls: len(calls) >= 2)
+    assert "support team has joined" in calls[0].text and calls[1].text == "Hi Sam, expect an email today."
