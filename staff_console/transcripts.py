@@ -43,7 +43,10 @@ def read_transcript(engine: sa.engine.Engine, sender_id: str, limit: int = 500) 
         data = json.loads(row.data or "{}")
         intent = ((data.get("parse_data") or {}).get("intent") or {}).get("name") if row.type_name == "user" else None
         speaker = "staff" if (data.get("metadata") or {}).get(STAFF_REPLY_KEY) else row.type_name
-        turns.append(Turn(_iso(row.timestamp), speaker, mask_contacts(data.get("text")), intent))
+        # The bot's own replies come from the content base: nothing of the user's to mask, and their
+        # dates ("written 2026-12-01") are not phone numbers.
+        text = (data.get("text") or "") if speaker == "bot" else mask_contacts(data.get("text"))
+        turns.append(Turn(_iso(row.timestamp), speaker, text, intent))
     return turns
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import List
 
 import pytest
+from rasa.shared.core.events import BotUttered
 from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.testclient import TestClient
@@ -249,3 +250,17 @@ def test_a_second_login_page_does_not_void_the_first_ones_form(client: TestClien
     client.get("/login?next=/favicon.ico")  # a browser's background request, or another tab
     response = client.post("/login", data={"username": "ann", "password": PASSWORD, "csrf_token": first})
     assert response.status_code == 303
+
+
+def test_the_bots_sources_and_dates_are_shown_unmasked_and_a_users_address_stays_whole(
+    client: TestClient, console: Console
+) -> None:
+    bot = "Source: Spine (https://doi.org/10.1097/01.BRS.0000083238.78155.06). Draft v2, written 2026-12-01."
+    events = emergency_turn("see https://example.org/p/07700900123 or ring 07700 900123")
+    events[-1] = BotUttered(bot)
+    save(console.settings.conversations_url, SENDER, events)
+    record(console, SENDER, "emergency_exposed_hardware", "2026-12-01T10:00:00+00:00")
+    log_in(client)
+    page = client.get(f"/conversations/{SENDER}").text
+    assert "https://doi.org/10.1097/01.BRS.0000083238.78155.06" in page and "written 2026-12-01" in page
+    assert "https://example.org/p/07700900123 or ring [phone …23]" in page
