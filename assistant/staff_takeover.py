@@ -14,7 +14,7 @@ never left talking to nobody because a member of staff forgot to hand back.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping
+from typing import Any, Dict, List
 
 from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -25,15 +25,8 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from assistant.takeover_state import takeover_is_active
 from contract import BOT_QUESTIONS, STAFF_TAKEOVER_LAPSE_S, STAFF_TAKEOVER_SLOT, TAKEOVER_ANSWERED_INTENTS
-
-
-def takeover_is_active(takeover: Any, now: float, lapse_after_s: float) -> bool:
-    """Whether the slot's value is a takeover whose last staff event is recent enough."""
-    if not isinstance(takeover, Mapping):
-        return False
-    since = takeover.get("since")
-    return isinstance(since, (int, float)) and now - float(since) < lapse_after_s
 
 
 def stays_quiet(

@@ -95,27 +95,24 @@ class RasaConversations:
     def _holding(self, staff: str) -> Dict[str, Any]:
         return {"event": "slot", "name": STAFF_TAKEOVER_SLOT, "value": {"staff": staff, "since": self._clock()}}
 
+    def _joining(self) -> List[Dict[str, Any]]:
+        """Any form the bot was filling ends, and the user is told a person has joined."""
+        return [
+            {"event": "active_loop", "name": None},
+            {"event": "bot", "text": self._messages.joined, "metadata": {"utter_action": JOINED_RESPONSE}},
+        ]
+
     async def take_over(self, sender_id: str, staff: str) -> None:
         """The bot goes quiet (safety replies excepted), any form it was filling is ended, and the
         user is told a person has joined."""
-        await self._append(
-            sender_id,
-            [
-                self._holding(staff),
-                {"event": "active_loop", "name": None},
-                {"event": "bot", "text": self._messages.joined, "metadata": {"utter_action": JOINED_RESPONSE}},
-            ],
-        )
+        await self._append(sender_id, [self._holding(staff), *self._joining()])
 
     async def reply(self, sender_id: str, staff: str, text: str, already_holding: bool) -> None:
         """Send the staff member's message (taking the conversation over first if not yet held)."""
         reply = checked_reply(text)
         events: List[Dict[str, Any]] = [self._holding(staff)]
         if not already_holding:
-            events += [
-                {"event": "active_loop", "name": None},
-                {"event": "bot", "text": self._messages.joined, "metadata": {"utter_action": JOINED_RESPONSE}},
-            ]
+            events += self._joining()
         events.append({"event": "bot", "text": reply, "metadata": {STAFF_REPLY_KEY: True}})
         await self._append(sender_id, events)
 

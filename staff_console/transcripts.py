@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any, List, Mapping
+from typing import Any, List
 
 import sqlalchemy as sa
 
 from actions.triage_rebuild import EVENTS
+from assistant.takeover_state import takeover_is_active
 from contract import STAFF_REPLY_KEY, STAFF_TAKEOVER_LAPSE_S, STAFF_TAKEOVER_SLOT
 from staff_console.masking import mask_contacts
 
@@ -96,9 +97,7 @@ def read_live_state(engine: sa.engine.Engine, sender_id: str, now: float) -> Liv
 
 
 def _takeover(value: Any, now: float) -> Takeover | None:
-    if not isinstance(value, Mapping) or not isinstance(value.get("since"), (int, float)):
+    if not takeover_is_active(value, now):
         return None
     since = float(value["since"])
-    if now - since >= STAFF_TAKEOVER_LAPSE_S:
-        return None
     return Takeover(str(value.get("staff", "")), _iso(since), _iso(since + STAFF_TAKEOVER_LAPSE_S))

@@ -13,7 +13,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from assistant.staff_takeover import StaffTakeoverPolicy, stays_quiet, takeover_is_active
+from assistant.staff_takeover import StaffTakeoverPolicy, stays_quiet
+from assistant.takeover_state import takeover_is_active
 from contract import (
     EXPOSED_HARDWARE_INTENT,
     NEURO_RED_FLAG_INTENT,
