@@ -90,7 +90,7 @@ purge: setup ## Delete conversations and triage records older than RETENTION_DAY
 browser-deps: ## Debian's chromium for the browser test (installs it when missing and root)
 	@scripts/browser_deps.sh
 
-test-services: setup ## The machine's PostgreSQL for the scaled-out storage tests (started when stopped and root)
+test-services: setup ## The machine's PostgreSQL, Redis and RabbitMQ for the scaled-out tests (started when stopped and root)
 	@PY=$(PY) scripts/test_services.sh
 
 test: setup lint typecheck validate content-check train conversation-test browser-deps test-services ## Everything CI runs
