@@ -4,7 +4,9 @@ The same options and the same server as `rasa run` (Rasa's own argument
 parser and `serve_application`), with one difference: the action endpoint from
 endpoints.yml is wrapped in BoundedActionEndpoint (assistant/action_endpoint.py),
 so a hung or dead action server holds a conversation for at most
-ACTION_TIMEOUT_S seconds (default 2) instead of Rasa's fixed 300; Rasa's HTTP API is on
+ACTION_TIMEOUT_S seconds (default 2) instead of Rasa's fixed 300; a tracker store error
+fails the request visibly instead of Rasa's silent fallback to memory (StrictTrackerStore,
+assistant/tracker_store.py); Rasa's HTTP API is on
 whenever a token is set (assistant/api_token.py: RASA_AUTH_TOKEN or its file, never an
 argument `ps` would show), for the staff console to write into conversations; and the model
 parses one message before the server takes requests, so the first user does not
@@ -20,6 +22,7 @@ from typing import Any, Awaitable, Callable, Sequence
 
 from assistant.action_endpoint import DEFAULT_ACTION_TIMEOUT_S, BoundedActionEndpoint
 from assistant.api_token import api_token
+from assistant.tracker_store import StrictTrackerStore
 
 WARM_UP_TEXT = "hello"
 
@@ -34,6 +37,17 @@ def warming_up(load: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[A
         return agent
 
     return load_and_warm_up
+
+
+def install_strict_tracker_store() -> None:
+    """Make Rasa's Agent wrap its tracker store in StrictTrackerStore.
+
+    Agent wraps the store in the FailSafeTrackerStore its module imported, and Rasa has no
+    option to choose the wrapper, so that name is rebound to the one that fails visibly.
+    """
+    import rasa.core.agent
+
+    rasa.core.agent.FailSafeTrackerStore = StrictTrackerStore
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -68,6 +82,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     options = {k: v for k, v in vars(args).items() if k not in ("model", "endpoints", "credentials")}
     # serve_application registers the module's load_agent_on_start as its start-up listener.
     rasa.core.run.load_agent_on_start = warming_up(rasa.core.run.load_agent_on_start)
+    install_strict_tracker_store()
     serve_application(
         model_path=model,
         endpoints=endpoints,

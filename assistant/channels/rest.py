@@ -3,8 +3,9 @@
 Rasa's stock REST channel answers 200 even when handling the message failed,
 and accepts a missing sender (every such message then shares one
 conversation). This channel rejects bad input with a 4xx and a JSON error that
-says what to fix, and answers 500 when the assistant failed, returning any
-replies already produced (an emergency reply is never dropped).
+says what to fix, and answers 500 when the assistant failed (503 while the
+conversation store is down), returning any replies already produced (an
+emergency reply is never dropped).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant.channels.failures import failure_status, failure_text
 from assistant.channels.platform import PLATFORM_PREFIXES
 from assistant.emergency_numbers import EmergencyNumbers
 
@@ -138,12 +140,9 @@ async def handle_within_deadline(
             "error": "The assistant is taking too long to answer. Your message was received and is still "
             "being handled; please try again in a moment."
         }
-    except Exception:  # noqa: BLE001 - the channel boundary: any failure must not look like success
+    except Exception as error:  # noqa: BLE001 - the channel boundary: any failure must not look like success
         logger.exception("Handling a REST message failed")
-        return 500, {
-            "error": "The assistant could not finish answering. Your message was received and kept; please try again.",
-            "messages": list(replies),
-        }
+        return failure_status(error), {"error": failure_text(error), "messages": list(replies)}
     return 200, list(replies)
 
 

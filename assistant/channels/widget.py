@@ -36,6 +36,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from assistant.channels.failures import failure_text
 from assistant.channels.platform import conversation_id
 from assistant.channels.rest import DEFAULT_MAX_MESSAGE_CHARS, InvalidRequest, clean_message_text
 from assistant.channels.widget_messages import history_messages, widget_message
@@ -236,9 +237,8 @@ class WidgetSocketInput(SocketIOInput):
         await sio.emit("bot_typing", {"typing": True}, room=room)
         try:
             await on_new_message(message)
-        except Exception:  # noqa: BLE001 - the channel boundary: any failure must reach the user
+        except Exception as error:  # noqa: BLE001 - the channel boundary: any failure must reach the user
             logger.exception("Handling a widget message failed")
-            error = "The assistant could not finish answering. Your message was received; please try again."
-            await sio.emit("error_message", {"error": error}, room=room)
+            await sio.emit("error_message", {"error": failure_text(error)}, room=room)
         finally:
             await sio.emit("bot_typing", {"typing": False}, room=room)

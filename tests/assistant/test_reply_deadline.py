@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Dict, List
 
+from assistant.channels.failures import STORE_UNAVAILABLE_TEXT
 from assistant.channels.rest import handle_within_deadline
+from assistant.tracker_store import TrackerStoreUnavailable
 from tests.conftest import emergency_opening
 
 EMERGENCY = {"recipient_id": "u", "text": emergency_opening()}
@@ -47,7 +49,20 @@ async def test_a_failure_is_a_500_that_keeps_the_replies_already_made() -> None:
 
     async def handling() -> None:
         replies.append(EMERGENCY)
-        raise RuntimeError("tracker store went away")
+        raise RuntimeError("an action returned something Rasa could not read")
 
     status, body = await handle_within_deadline(handling(), replies, deadline_s=1)
     assert status == 500 and body["messages"] == [EMERGENCY]
+
+
+async def test_a_conversation_store_outage_is_a_503_that_says_the_message_was_not_kept() -> None:
+    replies: List[Dict[str, Any]] = []
+
+    async def handling() -> None:
+        replies.append(EMERGENCY)  # the reply went out; saving the turn failed
+        raise TrackerStoreUnavailable("The conversation store could not save the conversation")
+
+    status, body = await handle_within_deadline(handling(), replies, deadline_s=1)
+    assert status == 503
+    assert body == {"error": STORE_UNAVAILABLE_TEXT, "messages": [EMERGENCY]}
+    assert "not kept" in body["error"]
