@@ -17,7 +17,7 @@ ACTION_PORT ?= 5055
 WEB_PORT ?= 8080
 export RASA_PORT ACTION_PORT WEB_PORT
 
-.PHONY: help setup spacy-model train run shell test lint format typecheck validate content-check \
+.PHONY: help setup spacy-model train run run-scaled shell test lint format typecheck validate content-check \
         content-report sync-domain conversation-test unit-test nlu-eval score-sealed verify-pretrained-model nlu-seeds compare-pipelines safety-report benchmark triage-rebuild \
         browser-deps test-services staff-user purge lock clean
 
@@ -40,6 +40,9 @@ train: setup spacy-model ## Train the model (components restored from cache when
 
 run: train ## Run the assistant: web chat, Rasa server and action server (Ctrl-C stops)
 	@scripts/run.sh
+
+run-scaled: train ## Run the scaled-out set-up: two Rasa replicas behind nginx, PostgreSQL, Redis (see README)
+	@DEPLOYMENT=scaled scripts/run.sh
 
 triage-rebuild: setup ## Write the triage records the action server missed, from the tracker events (last 7 days)
 	@$(PY) -m actions.triage_rebuild

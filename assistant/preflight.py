@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+import sqlalchemy as sa
+import sqlalchemy.exc
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.utils.endpoints import read_endpoint_config
 
@@ -41,8 +43,49 @@ def check_tracker_store(endpoints: Path) -> str | None:
     )
     try:
         verify_database(url)
+        if kwargs.get("login_db"):
+            create_database_if_missing(url, str(kwargs.get("db")))
     except TrackerStoreUnavailable as error:
         return str(error)
+    return None
+
+
+def create_database_if_missing(login_url: "sa.engine.URL | str", name: str) -> None:
+    """Create the PostgreSQL database `name` through the login database, before any process opens it.
+
+    Rasa's SQL store would create it too, but the action server and the staff console keep
+    their records in the same database and may start first.
+    """
+    engine = sa.create_engine(login_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            exists = connection.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+            if exists.first() is None:
+                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sqlalchemy.exc.SQLAlchemyError as error:
+        raise TrackerStoreUnavailable(f"Cannot create the database {name}: {error}") from error
+    finally:
+        engine.dispose()
+
+
+LOCK_STORE_TYPES = {"assistant.lock_store.AtomicRedisLockStore", "redis"}
+
+
+def check_lock_store(endpoints: Path) -> str | None:
+    """Return an error message when a configured Redis lock store cannot be reached."""
+    config = read_endpoint_config(str(endpoints), "lock_store")
+    if config is None or config.type not in LOCK_STORE_TYPES:
+        return None  # the in-process lock store needs nothing
+    import redis
+
+    host, port = config.url or "localhost", int(config.kwargs.get("port", 6379))
+    try:
+        redis.Redis(host=host, port=port, db=int(config.kwargs.get("db", 1)), socket_timeout=3).ping()
+    except redis.exceptions.RedisError as error:
+        return (
+            f"Cannot reach the lock store's Redis at {host}:{port}: {error}. Replicas would answer one "
+            "person's messages at the same time, so the server will not start. Check REDIS_HOST / REDIS_PORT."
+        )
     return None
 
 
@@ -50,11 +93,11 @@ def main(argv: Sequence[str] = ()) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--endpoints", type=Path, default=Path("endpoints.yml"))
     args = parser.parse_args(list(argv) or None)
-    problem = check_tracker_store(args.endpoints)
-    if problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return 1
-    print("Tracker store: reachable and writable.")
+    for problem in (check_tracker_store(args.endpoints), check_lock_store(args.endpoints)):
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return 1
+    print("Tracker store: reachable and writable; lock store: reachable.")
     return 0
 
 

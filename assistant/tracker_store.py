@@ -79,8 +79,10 @@ class VerifiedSQLTrackerStore(SQLTrackerStore):
         super().__init__(domain, dialect, host, port, db, username, password, event_broker, login_db, query, **kwargs)
         # Test each pooled connection before use, so the first request after the database
         # comes back does not fail on a connection that died with it.
-        self.engine.dispose()  # type: ignore[has-type]  # Rasa's attribute is untyped
-        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        # Rasa's engine, which points at `db` even when it first logged in to `login_db`.
+        database_url = self.engine.url  # type: ignore[has-type]
+        self.engine.dispose()  # type: ignore[has-type]
+        self.engine = sa.create_engine(database_url, pool_pre_ping=True, **create_engine_kwargs(database_url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
 

@@ -4,6 +4,11 @@
 # restarted (with back-off when it keeps failing); the Rasa server stays up without
 # the action server. Ctrl-C stops all four. Ports: RASA_PORT, ACTION_PORT, WEB_PORT,
 # STAFF_PORT.
+#
+# DEPLOYMENT=scaled (`make run-scaled`) starts the scaled-out set-up instead
+# (deploy/scaled/): two Rasa replicas on RASA_PORT+1 and RASA_PORT+2 behind nginx on
+# RASA_PORT, conversations in the machine's PostgreSQL, the conversation lock and the
+# widget's cross-replica messages in its Redis. Only the environment differs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,9 +31,42 @@ export TF_CPP_MIN_LOG_LEVEL=3 PYTHONPATH=. RASA_TELEMETRY_ENABLED=false
 export PY=$PWD/.venv/bin/python
 mkdir -p .rasa-data "$LOG_DIR" "$RUN_DIR"
 
+export DEPLOYMENT=${DEPLOYMENT:-single}
+case "$DEPLOYMENT" in
+  single)
+    export ENDPOINTS=endpoints.yml SUPERVISOR_CONF=deploy/supervisord.conf
+    ports=("$RASA_PORT" "$ACTION_PORT" "$WEB_PORT" "$STAFF_PORT")
+    ;;
+  scaled)
+    export ENDPOINTS=deploy/scaled/endpoints.yml SUPERVISOR_CONF=deploy/scaled/supervisord.conf
+    export RASA_PORT_A=${RASA_PORT_A:-$((RASA_PORT + 1))} RASA_PORT_B=${RASA_PORT_B:-$((RASA_PORT + 2))}
+    export ACTION_URL=${ACTION_URL:-http://$HOST:$ACTION_PORT/webhook}
+    export POSTGRES_HOST=${POSTGRES_HOST:-127.0.0.1} POSTGRES_PORT=${POSTGRES_PORT:-5432}
+    export POSTGRES_USER=${POSTGRES_USER:-postgres} POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-}
+    export POSTGRES_DB=${POSTGRES_DB:-spine_assistant} POSTGRES_LOGIN_DB=${POSTGRES_LOGIN_DB:-postgres}
+    export REDIS_HOST=${REDIS_HOST:-127.0.0.1} REDIS_PORT=${REDIS_PORT:-6379} REDIS_LOCK_DB=${REDIS_LOCK_DB:-1}
+    export SOCKETIO_REDIS_URL=${SOCKETIO_REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT/2}
+    password_part=${POSTGRES_PASSWORD:+:$POSTGRES_PASSWORD}
+    export TRIAGE_DATABASE_URL=${TRIAGE_DATABASE_URL:-postgresql://$POSTGRES_USER$password_part@$POSTGRES_HOST:$POSTGRES_PORT/$POSTGRES_DB}
+    export NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+    if [ ! -x "$NGINX" ]; then
+      echo "error: the scaled-out set-up needs Debian's nginx as its load balancer: sudo apt-get install nginx-light" >&2
+      exit 1
+    fi
+    ports=("$RASA_PORT" "$RASA_PORT_A" "$RASA_PORT_B" "$ACTION_PORT" "$WEB_PORT" "$STAFF_PORT")
+    sed -e "s|@HOST@|$HOST|g" -e "s|@RASA_PORT@|$RASA_PORT|g" -e "s|@RASA_PORT_A@|$RASA_PORT_A|g" \
+        -e "s|@RASA_PORT_B@|$RASA_PORT_B|g" -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@LOG_DIR@|$LOG_DIR|g" \
+        deploy/scaled/nginx.conf.template > "$RUN_DIR/nginx.conf"
+    ;;
+  *)
+    echo "error: DEPLOYMENT must be single or scaled, not '$DEPLOYMENT'" >&2
+    exit 2
+    ;;
+esac
+
 # A port another program listens on is reported; one left in TIME_WAIT by the
 # previous run is not (SO_REUSEADDR), so a restart right after Ctrl-C works.
-for port in "$RASA_PORT" "$ACTION_PORT" "$WEB_PORT" "$STAFF_PORT"; do
+for port in "${ports[@]}"; do
   if ! "$PY" -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(('$HOST', int(sys.argv[1])))" "$port" 2>/dev/null; then
     echo "error: port $port on $HOST is already in use. Stop what uses it, or choose another port:" >&2
@@ -37,7 +75,7 @@ s.bind(('$HOST', int(sys.argv[1])))" "$port" 2>/dev/null; then
   fi
 done
 
-"$PY" -m assistant.preflight --endpoints endpoints.yml
+"$PY" -m assistant.preflight --endpoints "$ENDPOINTS"
 
 read -r -a widget_origins <<< "$WIDGET_ALLOWED_ORIGINS"
 extra=(--cors "${widget_origins[@]}")
@@ -65,10 +103,11 @@ stop() {
 trap 'stop; exit 0' INT TERM  # Ctrl-C is the normal way to stop: not an error
 trap stop EXIT
 
+[ "$DEPLOYMENT" = scaled ] && echo "==> Scaled-out: Rasa replicas on $RASA_PORT_A and $RASA_PORT_B behind nginx on $RASA_PORT; PostgreSQL $POSTGRES_HOST:$POSTGRES_PORT/$POSTGRES_DB, Redis $REDIS_HOST:$REDIS_PORT"
 echo "==> Starting the action server ($HOST:$ACTION_PORT), the Rasa server ($HOST:$RASA_PORT), the web page"
 echo "    ($HOST:$WEB_PORT) and the staff console ($HOST:$STAFF_PORT) under supervisord; logs in $LOG_DIR"
-echo "    (actions.log, rasa.log, web.log, console.log, supervisord.log)"
-.venv/bin/supervisord -c deploy/supervisord.conf &
+echo "    (actions.log, rasa*.log, web.log, console.log, supervisord.log)"
+.venv/bin/supervisord -c "$SUPERVISOR_CONF" &
 supervisor_pid=$!
 
 wait_for() {  # name url seconds
@@ -76,18 +115,22 @@ wait_for() {  # name url seconds
   until "$PY" -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=2)" "$2" 2>/dev/null; do
     if ! kill -0 "$supervisor_pid" 2>/dev/null; then
       echo "error: supervisord stopped while starting; see $LOG_DIR/supervisord.log:" >&2
-      tail -n 20 "$LOG_DIR/supervisord.log" "$LOG_DIR/rasa.log" "$LOG_DIR/actions.log" >&2 || true
+      tail -n 20 "$LOG_DIR/supervisord.log" "$LOG_DIR"/rasa*.log "$LOG_DIR/actions.log" >&2 || true
       exit 1
     fi
     if [ $SECONDS -ge $deadline ]; then
       echo "error: $1 did not start within $3 s; see $LOG_DIR:" >&2
-      tail -n 20 "$LOG_DIR/rasa.log" "$LOG_DIR/actions.log" >&2 || true
+      tail -n 20 "$LOG_DIR"/rasa*.log "$LOG_DIR/actions.log" >&2 || true
       exit 1
     fi
     sleep 1
   done
 }
 wait_for "the action server" "http://$HOST:$ACTION_PORT/health" 60
+if [ "$DEPLOYMENT" = scaled ]; then
+  wait_for "Rasa replica A" "http://$HOST:$RASA_PORT_A/webhooks/rest/" 240
+  wait_for "Rasa replica B" "http://$HOST:$RASA_PORT_B/webhooks/rest/" 240
+fi
 wait_for "the Rasa server" "http://$HOST:$RASA_PORT/webhooks/rest/" 240
 wait_for "the web page" "http://$HOST:$WEB_PORT/" 30
 wait_for "the staff console" "http://$HOST:$STAFF_PORT/healthz" 30

@@ -2,8 +2,8 @@
 # The scaled-out tests use the machine's services: PostgreSQL at 127.0.0.1:5432 (trust auth
 # for the `postgres` user: the triage record and the SQL tracker store), Redis at
 # 127.0.0.1:6379 (the lock store shared by replicas) and RabbitMQ at 127.0.0.1:5672 (guest:
-# the event broker). Start one that is installed but stopped (as root); otherwise say what is
-# missing. The default set-up (`make run`) needs none of them.
+# the event broker), and Debian's nginx as the replicas' load balancer. Start a service that is
+# installed but stopped, and install nginx (as root); otherwise say what is missing. The default set-up (`make run`) needs none of them.
 set -euo pipefail
 PY=${PY:-.venv/bin/python}
 
@@ -26,6 +26,16 @@ PYEOF
 }
 
 missing=()
+# The scaled-out set-up's load balancer: Debian's nginx (installed, not started: run.sh starts its own).
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> Installing Debian's nginx for the scaled-out tests"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+  else
+    missing+=("nginx-light")
+  fi
+fi
 for service in postgresql redis-server rabbitmq-server; do
   reachable "$service" && continue
   if [ "$(id -u)" = "0" ] && command -v service >/dev/null 2>&1; then

@@ -34,7 +34,7 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
 from assistant.channels.failures import failure_text
 from assistant.channels.platform import conversation_id
@@ -135,6 +135,7 @@ class WidgetSocketInput(SocketIOInput):
             allowed_origins=origins.split() if isinstance(origins, str) else list(origins),
             max_message_chars=int(credentials.get("max_message_chars", DEFAULT_MAX_MESSAGE_CHARS)),
             socketio_path=credentials.get("socketio_path", "/socket.io"),
+            redis_url=os.environ.get("SOCKETIO_REDIS_URL") or None,
         )
 
     def __init__(
@@ -144,8 +145,12 @@ class WidgetSocketInput(SocketIOInput):
         max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
         socketio_path: str = "/socket.io",
         emergency_numbers: EmergencyNumbers | None = None,
+        redis_url: str | None = None,
     ) -> None:
         super().__init__(session_persistence=True, socketio_path=socketio_path)
+        # With several Rasa replicas, a reply for a person connected to another replica (a staff
+        # message through the HTTP API) goes through Redis to the replica that holds the socket.
+        self.redis_url = redis_url
         self.tokens = tokens
         self.allowed_origins = allowed_origins or []
         self.max_message_chars = max_message_chars
@@ -162,7 +167,8 @@ class WidgetSocketInput(SocketIOInput):
         # Rasa's `--cors` (sanic-cors) already answers CORS for every route of the app, these included;
         # engine.io's own CORS headers would be a second Access-Control-Allow-Origin, which browsers
         # refuse. So engine.io's CORS is off and `connect` checks the origin against the allow-list.
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        manager = AsyncRedisManager(self.redis_url) if self.redis_url else None
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], client_manager=manager)
         webhook = SocketBlueprint(sio, self.socketio_path, "widget_socketio_webhook", __name__)
         self.sio = sio
 

@@ -1,0 +1,164 @@
+"""The scaled-out set-up as `make run-scaled` starts it: two Rasa replicas behind nginx, conversations
+in the machine's PostgreSQL, the conversation lock in its Redis.
+
+One sender's burst spread over both replicas is answered one message at a time, in order, each
+once; `kill -9` of one replica under load loses no acknowledged message or reply, and its
+conversations go on through the other.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Tuple
+
+import psycopg2
+import pytest
+
+from evaluation.running import RunningAssistant, free_port, pid_of
+from tests.integration.conftest import start
+
+pytestmark = pytest.mark.needs_model
+
+
+class Scaled:
+    def __init__(self, assistant: RunningAssistant, database: str, replica_ports: Tuple[int, int]) -> None:
+        self.assistant = assistant
+        self.database = database
+        self.replica_ports = replica_ports
+
+    def send(self, sender: str, text: str, timeout: float = 30) -> Tuple[int, List[Dict[str, Any]]]:
+        body = json.dumps({"sender": sender, "message": text}).encode()
+        request = urllib.request.Request(
+            f"{self.assistant.rasa_url}/webhooks/rest/webhook", body, {"Content-Type": "application/json"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as answer:
+                return answer.status, json.loads(answer.read())
+        except urllib.error.HTTPError as error:
+            return error.code, []
+
+    def events(self, sender: str) -> List[Dict[str, Any]]:
+        with psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname=self.database) as connection:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
+                return [json.loads(row[0]) for row in cursor.fetchall()]
+
+    def replicas_used(self, since_line: int = 0) -> List[str]:
+        lines = (self.assistant.log_dir / "balancer-access.log").read_text().splitlines()[since_line:]
+        return [m.group(1) for line in lines if (m := re.search(r'" \d{3} ([\d.:, ]+) ', line))]
+
+    def replica_pid(self, port: int) -> int | None:
+        return pid_of("assistant.rasa_server", f"--port {port}")
+
+
+@pytest.fixture(scope="module")
+def scaled(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scaled]:
+    database = f"scaled_{uuid.uuid4().hex[:8]}"
+    replica_ports = (free_port(), free_port())
+    data_dir = tmp_path_factory.mktemp("scaled")
+    env = {
+        "DEPLOYMENT": "scaled",
+        "RASA_PORT_A": str(replica_ports[0]),
+        "RASA_PORT_B": str(replica_ports[1]),
+        "POSTGRES_DB": database,
+        "REDIS_LOCK_DB": "13",
+        "SOCKETIO_REDIS_URL": "redis://127.0.0.1:6379/12",
+    }
+    assistant = start(data_dir, timeout=360, extra_env=env)
+    yield Scaled(assistant, database, replica_ports)
+    assistant.stop()
+    admin = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    admin.autocommit = True  # DROP DATABASE cannot run in a transaction
+    with admin.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (database,),
+        )
+        cursor.execute(f'DROP DATABASE IF EXISTS "{database}"')
+    admin.close()
+
+
+def user_turns(events: List[Dict[str, Any]]) -> List[str]:
+    return [event["text"] for event in events if event["event"] == "user"]
+
+
+def assert_turns_not_interleaved(events: List[Dict[str, Any]]) -> None:
+    """Every user message's turn ends (action_listen) before the next user message is logged."""
+    listening = True
+    for event in events:
+        if event["event"] == "user":
+            assert listening, "a message was logged while the previous one was still being answered"
+            listening = False
+        elif event["event"] == "action" and event.get("name") == "action_listen":
+            listening = True
+
+
+def test_one_senders_burst_across_two_replicas_is_answered_once_each_in_order(scaled: Scaled) -> None:
+    sender = f"burst-{uuid.uuid4().hex[:6]}"
+    texts = [f"question {n}: why do screws loosen" for n in range(10)]
+    with ThreadPoolExecutor(max_workers=len(texts)) as pool:
+        answers = list(pool.map(lambda text: scaled.send(sender, text), texts))
+
+    assert [status for status, _ in answers] == [200] * len(texts)
+    assert all(replies for _, replies in answers)
+    events = scaled.events(sender)
+    assert sorted(user_turns(events)) == sorted(texts)  # each message stored once
+    assert_turns_not_interleaved(events)
+    used = {address.rsplit(":", 1)[1] for address in scaled.replicas_used()}
+    assert {str(port) for port in scaled.replica_ports} <= used  # both replicas took part
+
+
+def test_killing_one_replica_under_load_loses_no_acknowledged_message(scaled: Scaled) -> None:
+    senders = [f"load-{n}-{uuid.uuid4().hex[:4]}" for n in range(3)]
+    acknowledged: Dict[str, List[str]] = {sender: [] for sender in senders}
+    failed: List[Tuple[str, str, int]] = []
+    stop = threading.Event()
+    killed_at: List[float] = []
+    after_kill: List[int] = []
+
+    def talk(sender: str) -> None:
+        n = 0
+        while not stop.is_set():
+            text = f"message {n}: how rare is it for a screw to come through the skin"
+            status, replies = scaled.send(sender, text)
+            if status == 200 and replies:
+                acknowledged[sender].append(text)
+                if killed_at:
+                    after_kill.append(status)
+            else:
+                failed.append((sender, text, status))
+            n += 1
+
+    threads = [threading.Thread(target=talk, args=(sender,)) for sender in senders]
+    for thread in threads:
+        thread.start()
+    time.sleep(3)
+    victim = scaled.replica_pid(scaled.replica_ports[0])
+    assert victim is not None
+    os.kill(victim, signal.SIGKILL)
+    killed_at.append(time.monotonic())
+    time.sleep(8)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert len(failed) <= len(senders), f"more than the messages in flight at the kill failed: {failed}"
+    assert len(after_kill) >= 2 * len(senders)  # the conversations went on through the other replica
+    for sender in senders:
+        events = scaled.events(sender)
+        stored = user_turns(events)
+        for text in acknowledged[sender]:
+            assert stored.count(text) == 1, f"acknowledged message missing or doubled: {text}"
+        bot_replies = sum(1 for event in events if event["event"] == "bot")
+        assert bot_replies >= len(acknowledged[sender])
+        assert_turns_not_interleaved(events)
