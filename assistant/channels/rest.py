@@ -24,6 +24,7 @@ from sanic.response import HTTPResponse
 
 from assistant.channels.failures import failure_status, failure_text
 from assistant.channels.platform import PLATFORM_PREFIXES
+from assistant.channels.rate_limit import DEFAULT_BURST, DEFAULT_PER_MINUTE, SenderRateLimiter, refusal_text
 from assistant.emergency_numbers import EmergencyNumbers
 
 logger = logging.getLogger(__name__)
@@ -159,6 +160,10 @@ class ValidatedRestInput(InputChannel):
         return cls(
             int(credentials.get("max_message_chars", DEFAULT_MAX_MESSAGE_CHARS)),
             float(credentials.get("reply_deadline_s", DEFAULT_REPLY_DEADLINE_S)),
+            rate_limiter=SenderRateLimiter(
+                int(credentials.get("rate_limit_burst", DEFAULT_BURST)),
+                float(credentials.get("rate_limit_per_minute", DEFAULT_PER_MINUTE)),
+            ),
         )
 
     def __init__(
@@ -166,10 +171,12 @@ class ValidatedRestInput(InputChannel):
         max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
         reply_deadline_s: float = DEFAULT_REPLY_DEADLINE_S,
         emergency_numbers: EmergencyNumbers | None = None,
+        rate_limiter: SenderRateLimiter | None = None,
     ) -> None:
         self.max_message_chars = max_message_chars
         self.reply_deadline_s = reply_deadline_s
         self.emergency_numbers = emergency_numbers or EmergencyNumbers.from_file()
+        self.rate_limiter = rate_limiter or SenderRateLimiter()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("validated_rest_webhook", __name__)
@@ -184,6 +191,9 @@ class ValidatedRestInput(InputChannel):
                 incoming = parse_request_body(request.body, self.max_message_chars)
             except InvalidRequest as error:
                 return response.json({"error": error.message}, status=error.status)
+            wait_s = self.rate_limiter.wait_seconds(incoming.sender)
+            if wait_s:
+                return response.json({"error": refusal_text(wait_s)}, status=429, headers={"Retry-After": str(wait_s)})
             collector = CollectingOutputChannel()
             metadata = self.emergency_numbers.with_number(incoming.metadata)
             message = UserMessage(

@@ -27,7 +27,7 @@ import os
 import secrets
 import uuid
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Set
+from typing import Any, Awaitable, Callable, Dict, List, Set, Tuple
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
@@ -38,6 +38,7 @@ from socketio import AsyncRedisManager, AsyncServer
 
 from assistant.channels.failures import failure_text
 from assistant.channels.platform import conversation_id
+from assistant.channels.rate_limit import DEFAULT_BURST, DEFAULT_PER_MINUTE, SenderRateLimiter, refusal_text
 from assistant.channels.rest import DEFAULT_MAX_MESSAGE_CHARS, InvalidRequest, clean_message_text
 from assistant.channels.widget_messages import history_messages, widget_message
 from assistant.emergency_numbers import EmergencyNumbers
@@ -83,6 +84,15 @@ class SessionTokens:
         if not isinstance(session_id, str) or not isinstance(token, str) or not session_id or len(session_id) > 64:
             return False
         return hmac.compare_digest(self.token_for(session_id), token)
+
+
+def single_dict(args: Tuple[Any, ...]) -> Dict[str, Any]:
+    """An event's payload when it is one JSON object, else empty (which the handler refuses).
+
+    A client may emit nothing, several values (a list is sent as several arguments) or
+    binary data; every shape must reach the handler, which answers it with an error.
+    """
+    return args[0] if len(args) == 1 and isinstance(args[0], dict) else {}
 
 
 class WidgetOutput(OutputChannel):
@@ -136,6 +146,10 @@ class WidgetSocketInput(SocketIOInput):
             max_message_chars=int(credentials.get("max_message_chars", DEFAULT_MAX_MESSAGE_CHARS)),
             socketio_path=credentials.get("socketio_path", "/socket.io"),
             redis_url=os.environ.get("SOCKETIO_REDIS_URL") or None,
+            rate_limiter=SenderRateLimiter(
+                int(credentials.get("rate_limit_burst", DEFAULT_BURST)),
+                float(credentials.get("rate_limit_per_minute", DEFAULT_PER_MINUTE)),
+            ),
         )
 
     def __init__(
@@ -146,11 +160,13 @@ class WidgetSocketInput(SocketIOInput):
         socketio_path: str = "/socket.io",
         emergency_numbers: EmergencyNumbers | None = None,
         redis_url: str | None = None,
+        rate_limiter: SenderRateLimiter | None = None,
     ) -> None:
         super().__init__(session_persistence=True, socketio_path=socketio_path)
         # With several Rasa replicas, a reply for a person connected to another replica (a staff
         # message through the HTTP API) goes through Redis to the replica that holds the socket.
         self.redis_url = redis_url
+        self.rate_limiter = rate_limiter or SenderRateLimiter()
         self.tokens = tokens
         self.allowed_origins = allowed_origins or []
         self.max_message_chars = max_message_chars
@@ -198,8 +214,8 @@ class WidgetSocketInput(SocketIOInput):
             return True
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: str, data: Dict | None) -> None:
-            data = data if isinstance(data, dict) else {}
+        async def session_request(sid: str, *args: Any) -> None:
+            data = single_dict(args)
             session_id, token = data.get("session_id"), data.get("session_token")
             resumed = self.tokens.is_valid(session_id, token)
             if not resumed:
@@ -210,18 +226,21 @@ class WidgetSocketInput(SocketIOInput):
             )
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: str, data: Any) -> Dict[str, str]:
+        async def handle_message(sid: str, *args: Any) -> Dict[str, str]:
             """Answers the client's acknowledgement: {"status": "received"} or {"error": ...}."""
-            data = data if isinstance(data, dict) else {}
+            data = single_dict(args)
             if not self.tokens.is_valid(data.get("session_id"), data.get("session_token")):
                 return {"error": "This chat session is not valid any more. Please reload the page."}
             try:
                 text = clean_message_text(data.get("message"), self.max_message_chars)
             except InvalidRequest as error:
                 return {"error": error.message}
+            room = conversation_id(PLATFORM, data["session_id"])
+            wait_s = self.rate_limiter.wait_seconds(room)
+            if wait_s:
+                return {"error": refusal_text(wait_s)}
             metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
             metadata = self.emergency_numbers.with_number(metadata) or {}
-            room = conversation_id(PLATFORM, data["session_id"])
             number = self.emergency_numbers.for_metadata(metadata)
             output = WidgetOutput(sio, self.bot_message_evt, number)
             message = UserMessage(text, output, room, input_channel=self.name(), metadata=metadata)

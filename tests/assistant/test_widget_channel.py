@@ -149,3 +149,13 @@ async def test_a_staff_reply_pushed_through_rasas_api_reaches_the_room_marked_as
         "We will call you.",
         True,
     )
+
+
+def test_an_event_of_any_shape_reaches_the_handler_as_one_object_or_nothing() -> None:
+    from assistant.channels.widget import single_dict
+
+    assert single_dict(({"message": "hi"},)) == {"message": "hi"}
+    assert single_dict(()) == {}  # emitted with no payload
+    assert single_dict((1, 2)) == {}  # a list is sent as several arguments
+    assert single_dict((b"\x00\xff",)) == {}
+    assert single_dict(("text",)) == {}
