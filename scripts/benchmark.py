@@ -96,8 +96,12 @@ def bench_server(texts: List[str], concurrency: int, requests_total: int) -> Dic
         try:
             url = assistant.rasa_url + "/webhooks/rest/webhook"
             post(url, "warm-up", "hello")
-            sequential = [post(url, "bench-seq", text) for text in texts[:100]]
-            jobs = [(f"bench-{i % concurrency}", texts[i % len(texts)]) for i in range(requests_total)]
+            # Conversations of ten messages each, as people have them (and within the per-sender rate limit).
+            sequential = [post(url, f"bench-seq-{n // 10}", text) for n, text in enumerate(texts[:100])]
+            jobs = [
+                (f"bench-{i % concurrency}-{i // (concurrency * 10)}", texts[i % len(texts)])
+                for i in range(requests_total)
+            ]
             start = time.perf_counter()
             with ThreadPoolExecutor(max_workers=concurrency) as pool:
                 concurrent = list(pool.map(lambda job: post(url, *job), jobs))
