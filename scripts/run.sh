@@ -54,9 +54,8 @@ case "$DEPLOYMENT" in
       exit 1
     fi
     ports=("$RASA_PORT" "$RASA_PORT_A" "$RASA_PORT_B" "$ACTION_PORT" "$WEB_PORT" "$STAFF_PORT")
-    sed -e "s|@HOST@|$HOST|g" -e "s|@RASA_PORT@|$RASA_PORT|g" -e "s|@RASA_PORT_A@|$RASA_PORT_A|g" \
-        -e "s|@RASA_PORT_B@|$RASA_PORT_B|g" -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@LOG_DIR@|$LOG_DIR|g" \
-        deploy/scaled/nginx.conf.template > "$RUN_DIR/nginx.conf"
+    sed -e "s|@LISTEN@|$HOST:$RASA_PORT|g" -e "s|@REPLICA_A@|$HOST:$RASA_PORT_A|g" -e "s|@REPLICA_B@|$HOST:$RASA_PORT_B|g" \
+        -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@LOG_DIR@|$LOG_DIR|g" deploy/scaled/nginx.conf.template > "$RUN_DIR/nginx.conf"
     ;;
   *)
     echo "error: DEPLOYMENT must be single or scaled, not '$DEPLOYMENT'" >&2
