@@ -617,6 +617,56 @@ TWELFTH_ROUND = [
 ]
 
 
+FOURTEENTH_ROUND = [
+    # Skin-breaking verbs: a blister that popped, skin that came away; understated and bare
+    # forms ("half out", "its through"); metal at the bottom of a hole or a scab.
+    ("a spot on my scar popped and there's something grey in it", EXPOSED_HARDWARE),
+    ("there's a grey thing on my back where the skin has come away", EXPOSED_HARDWARE),
+    ("the end of the rod is half out", EXPOSED_HARDWARE),
+    ("my back. the rod. its through.", EXPOSED_HARDWARE),
+    ("there's a shiny bit at the bottom of the hole in my scar", EXPOSED_HARDWARE),
+    # Dictated punctuation is no outline of a rod under the skin.
+    ("full stop new line the screw is visible in my back full stop", EXPOSED_HARDWARE),
+    # Someone who has seen it names it; a carer's report with the nurse in the next clause;
+    # a question followed by "I think I can".
+    ("the GP looked at the picture and confirmed it's the screw", EXPOSED_HARDWARE),
+    ("the metal is showing, the district nurse said to ring you", EXPOSED_HARDWARE),
+    ("can a rod show through a scar? i think i can see mine", EXPOSED_HARDWARE),
+    # Red flags: nothing comes when trying to go, a dragging foot in Spanish, a symptom asked "is this bad?".
+    ("I need to go but nothing comes out, since last night after my fusion", NEURO_RED_FLAG),
+    ("la pierna se arrastra desde ayer", NEURO_RED_FLAG),
+    ("numb between my legs and legs weak, is this bad?", NEURO_RED_FLAG),
+    # Not reports: warm to the touch, a person called Rod, a past "used to be able to see" that was
+    # removed, other people's screws, "mine are fine", before it breaks, a leaflet, pins for a broken
+    # arm, braces, how it happens, a treatment already given, cases of it, a wound left open on
+    # purpose, a friend's screw felt through the skin, a normal person.
+    ("my dad's scar is red over the screw and hot to touch, no opening", None),
+    ("Rod came out for a coffee with me today", None),
+    ("I used to be able to see a bit of the plate in my scar but it was removed and has healed", None),
+    ("why do some people's rods poke through the skin?", None),
+    ("does a screw poking through the skin hurt? just curious, mine are fine", None),
+    ("would I feel it before it breaks the skin?", None),
+    ("I'm writing a leaflet for the ward: how should we describe exposed hardware?", None),
+    ("my grandson broke his arm and the pins are sticking out of his skin, is that normal?", None),
+    ("se me salió un alambre de los brackets", None),
+    ("does it happen slowly or all at once, the screw coming through?", None),
+    ("how does a plate that has been fine for years suddenly wear through?", None),
+    ("my uncle's rod came through, they washed it out and put him on antibiotics, is that usual?", None),
+    ("have there been cases of screws coming through the skin?", None),
+    ("after hardware has been exposed, how long are antibiotics needed?", None),
+    ("is the wound left open after the hardware is removed?", None),
+    ("my friend says he can touch his rod, I cannot feel mine", None),
+    ("on a normal person can you see the rods at all", None),
+    ("something popped in my back and now there's a new pain", None),
+    # ...and the same cues do not hide a report of now.
+    ("she broke her wrist and now the screw in her back is sticking out", EXPOSED_HARDWARE),
+    ("my screw is poking out, does it happen slowly?", EXPOSED_HARDWARE),
+    ("my husband says he can see his screw, mine are fine", EXPOSED_HARDWARE),
+    ("there's a hole and I can touch the screw, it's sore to touch", EXPOSED_HARDWARE),
+    ("I used to see the tip of a screw in my wound, they removed it, and now another one is showing", EXPOSED_HARDWARE),
+    ("something popped out of my back", UNCLEAR_EXPOSURE),
+]
+
 # Each tuning round's generalisations: one row a behaviour, grouped by the round that added it.
 ROUNDS = {
     "sixth": SIXTH_ROUND,
@@ -626,6 +676,7 @@ ROUNDS = {
     "tenth": TENTH_ROUND,
     "eleventh": ELEVENTH_ROUND,
     "twelfth": TWELFTH_ROUND,
+    "fourteenth": FOURTEENTH_ROUND,
 }
 
 
