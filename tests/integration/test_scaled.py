@@ -29,6 +29,10 @@ from tests.integration.conftest import start
 
 pytestmark = pytest.mark.needs_model
 
+# A message every 0.75 s per person: brisk typing, and within the channels' per-sender rate limit
+# (20 at once, then 30 a minute), so every refusal counted below is the kill's.
+PACE_S = 0.75
+
 
 class Scaled:
     def __init__(self, assistant: RunningAssistant, database: str, replica_ports: Tuple[int, int]) -> None:
@@ -138,6 +142,7 @@ def test_killing_one_replica_under_load_loses_no_acknowledged_message(scaled: Sc
             else:
                 failed.append((sender, text, status))
             n += 1
+            time.sleep(PACE_S)
 
     threads = [threading.Thread(target=talk, args=(sender,)) for sender in senders]
     for thread in threads:
