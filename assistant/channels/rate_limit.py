@@ -13,7 +13,7 @@ import math
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, Dict
 
 DEFAULT_BURST = 20
 DEFAULT_PER_MINUTE = 30.0
@@ -44,6 +44,14 @@ class SenderRateLimiter:
         self.clock = clock
         self.max_senders = max_senders
         self._buckets: "OrderedDict[str, _Bucket]" = OrderedDict()
+
+    @classmethod
+    def from_credentials(cls, credentials: Dict[str, Any]) -> "SenderRateLimiter":
+        """The limit a channel's section of credentials.yml sets (`rate_limit_burst`, `rate_limit_per_minute`)."""
+        return cls(
+            int(credentials.get("rate_limit_burst", DEFAULT_BURST)),
+            float(credentials.get("rate_limit_per_minute", DEFAULT_PER_MINUTE)),
+        )
 
     def wait_seconds(self, sender: str) -> int:
         """Take a token for `sender`: 0 when the message may go through, else whole seconds to wait."""

@@ -24,7 +24,7 @@ from sanic.response import HTTPResponse
 
 from assistant.channels.failures import failure_status, failure_text
 from assistant.channels.platform import PLATFORM_PREFIXES
-from assistant.channels.rate_limit import DEFAULT_BURST, DEFAULT_PER_MINUTE, SenderRateLimiter, refusal_text
+from assistant.channels.rate_limit import SenderRateLimiter, refusal_text
 from assistant.emergency_numbers import EmergencyNumbers
 
 logger = logging.getLogger(__name__)
@@ -160,10 +160,7 @@ class ValidatedRestInput(InputChannel):
         return cls(
             int(credentials.get("max_message_chars", DEFAULT_MAX_MESSAGE_CHARS)),
             float(credentials.get("reply_deadline_s", DEFAULT_REPLY_DEADLINE_S)),
-            rate_limiter=SenderRateLimiter(
-                int(credentials.get("rate_limit_burst", DEFAULT_BURST)),
-                float(credentials.get("rate_limit_per_minute", DEFAULT_PER_MINUTE)),
-            ),
+            rate_limiter=SenderRateLimiter.from_credentials(credentials),
         )
 
     def __init__(

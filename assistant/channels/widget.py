@@ -38,7 +38,7 @@ from socketio import AsyncRedisManager, AsyncServer
 
 from assistant.channels.failures import failure_text
 from assistant.channels.platform import conversation_id
-from assistant.channels.rate_limit import DEFAULT_BURST, DEFAULT_PER_MINUTE, SenderRateLimiter, refusal_text
+from assistant.channels.rate_limit import SenderRateLimiter, refusal_text
 from assistant.channels.rest import DEFAULT_MAX_MESSAGE_CHARS, InvalidRequest, clean_message_text
 from assistant.channels.widget_messages import history_messages, widget_message
 from assistant.emergency_numbers import EmergencyNumbers
@@ -146,10 +146,7 @@ class WidgetSocketInput(SocketIOInput):
             max_message_chars=int(credentials.get("max_message_chars", DEFAULT_MAX_MESSAGE_CHARS)),
             socketio_path=credentials.get("socketio_path", "/socket.io"),
             redis_url=os.environ.get("SOCKETIO_REDIS_URL") or None,
-            rate_limiter=SenderRateLimiter(
-                int(credentials.get("rate_limit_burst", DEFAULT_BURST)),
-                float(credentials.get("rate_limit_per_minute", DEFAULT_PER_MINUTE)),
-            ),
+            rate_limiter=SenderRateLimiter.from_credentials(credentials),
         )
 
     def __init__(

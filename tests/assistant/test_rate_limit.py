@@ -57,3 +57,9 @@ def test_nonsense_settings_are_refused() -> None:
 
 def test_the_refusal_says_how_long_to_wait() -> None:
     assert "wait 7 s" in refusal_text(7)
+
+
+def test_a_channel_reads_its_limit_from_credentials() -> None:
+    limiter = SenderRateLimiter.from_credentials({"rate_limit_burst": 2, "rate_limit_per_minute": 6})
+    assert (limiter.burst, limiter.rate_per_s) == (2, 0.1)
+    assert SenderRateLimiter.from_credentials({}).burst == 20
