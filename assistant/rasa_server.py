@@ -11,7 +11,10 @@ whenever a token is set (assistant/api_token.py: RASA_AUTH_TOKEN or its file, ne
 argument `ps` would show), for the staff console to write into conversations; and the model
 parses one message before the server takes requests, so the first user does not
 wait for TensorFlow to build its graphs (about 9 s on 2 cores, which the REST
-reply deadline would turn into an error).
+reply deadline would turn into an error). The API's routes that load, train or test a
+model are refused (403) even with the token: a model file is code (Rasa 3.6 loads some
+classifiers with skops 0.9.0, CVE-2025-54412/54413), and this assistant only runs the
+model it was started with.
 """
 
 from __future__ import annotations
@@ -25,6 +28,39 @@ from assistant.api_token import api_token
 from assistant.tracker_store import StrictTrackerStore
 
 WARM_UP_TEXT = "hello"
+# (method, path) of the API routes that replace, unload, train or test a model.
+MODEL_CHANGING_ROUTES = frozenset(
+    {
+        ("PUT", "/model"),
+        ("DELETE", "/model"),
+        ("POST", "/model/train"),
+        ("POST", "/model/test/stories"),
+        ("POST", "/model/test/intents"),
+    }
+)
+
+
+def refuse_model_changes(app: Any) -> Any:
+    """Answer 403 to MODEL_CHANGING_ROUTES before Rasa's handlers (and their token check) run."""
+    from sanic import response
+
+    @app.middleware("request")
+    async def refuse(request: Any) -> Any:
+        if (request.method, request.path.rstrip("/") or "/") in MODEL_CHANGING_ROUTES:
+            return response.json(
+                {"status": "failure", "reason": "ModelChangesDisabled", "message": "This server runs one fixed model."},
+                status=403,
+            )
+        return None
+
+    return app
+
+
+def without_model_changes(create_app: Callable[..., Any]) -> Callable[..., Any]:
+    def create(*args: Any, **kwargs: Any) -> Any:
+        return refuse_model_changes(create_app(*args, **kwargs))
+
+    return create
 
 
 def warming_up(load: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
@@ -83,6 +119,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     # serve_application registers the module's load_agent_on_start as its start-up listener.
     rasa.core.run.load_agent_on_start = warming_up(rasa.core.run.load_agent_on_start)
     install_strict_tracker_store()
+    rasa.core.run.server.create_app = without_model_changes(rasa.core.run.server.create_app)
     serve_application(
         model_path=model,
         endpoints=endpoints,

@@ -46,6 +46,9 @@ case "$DEPLOYMENT" in
     export POSTGRES_DB=${POSTGRES_DB:-spine_assistant} POSTGRES_LOGIN_DB=${POSTGRES_LOGIN_DB:-postgres}
     export REDIS_HOST=${REDIS_HOST:-127.0.0.1} REDIS_PORT=${REDIS_PORT:-6379} REDIS_LOCK_DB=${REDIS_LOCK_DB:-1}
     export SOCKETIO_REDIS_URL=${SOCKETIO_REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT/2}
+    export RABBITMQ_HOST=${RABBITMQ_HOST:-127.0.0.1} RABBITMQ_PORT=${RABBITMQ_PORT:-5672} RABBITMQ_QUEUE=${RABBITMQ_QUEUE:-rasa_events}
+    export RABBITMQ_USERNAME=${RABBITMQ_USERNAME:-guest} RABBITMQ_PASSWORD=${RABBITMQ_PASSWORD:-guest}
+    export ANALYTICS_SOURCE=event_feed  # the console counts messages from the broker's feed
     password_part=${POSTGRES_PASSWORD:+:$POSTGRES_PASSWORD}
     export TRIAGE_DATABASE_URL=${TRIAGE_DATABASE_URL:-postgresql://$POSTGRES_USER$password_part@$POSTGRES_HOST:$POSTGRES_PORT/$POSTGRES_DB}
     export NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
@@ -102,7 +105,7 @@ stop() {
 trap 'stop; exit 0' INT TERM  # Ctrl-C is the normal way to stop: not an error
 trap stop EXIT
 
-[ "$DEPLOYMENT" = scaled ] && echo "==> Scaled-out: Rasa replicas on $RASA_PORT_A and $RASA_PORT_B behind nginx on $RASA_PORT; PostgreSQL $POSTGRES_HOST:$POSTGRES_PORT/$POSTGRES_DB, Redis $REDIS_HOST:$REDIS_PORT"
+[ "$DEPLOYMENT" = scaled ] && echo "==> Scaled-out: Rasa replicas on $RASA_PORT_A and $RASA_PORT_B behind nginx on $RASA_PORT; PostgreSQL $POSTGRES_HOST:$POSTGRES_PORT/$POSTGRES_DB, Redis $REDIS_HOST:$REDIS_PORT, RabbitMQ $RABBITMQ_HOST:$RABBITMQ_PORT ($RABBITMQ_QUEUE)"
 echo "==> Starting the action server ($HOST:$ACTION_PORT), the Rasa server ($HOST:$RASA_PORT), the web page"
 echo "    ($HOST:$WEB_PORT) and the staff console ($HOST:$STAFF_PORT) under supervisord; logs in $LOG_DIR"
 echo "    (actions.log, rasa*.log, web.log, console.log, supervisord.log)"

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 
 venv=.venv
 stamp=$venv/.requirements.sha256
-wanted=$(cat requirements.txt requirements-nodeps.txt constraints.txt | sha256sum | cut -d' ' -f1)
+wanted=$(cat requirements-pip.txt requirements.txt requirements-nodeps.txt constraints.txt | sha256sum | cut -d' ' -f1)
 
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && [ -x "$venv/bin/rasa" ]; then
   exit 0
@@ -17,6 +17,9 @@ if [ ! -x "$venv/bin/python" ]; then
   echo "==> Creating $venv"
   "$python" -m venv "$venv"
 fi
+# The pip a venv starts with is the interpreter's bundled one (23.0.1 for 3.10.13, with published
+# advisories such as CVE-2023-5752): the pinned pip installs everything else.
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements-pip.txt
 echo "==> Installing pinned requirements (about 90 s and 2.7 GB on first install)"
 "$venv/bin/python" -m pip install --progress-bar on --disable-pip-version-check \
   -r requirements.txt -c constraints.txt 2>&1 | grep -v "is ignored" || true

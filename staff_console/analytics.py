@@ -17,6 +17,7 @@ from actions.triage import triage_events
 from actions.triage_rebuild import EVENTS
 from contract import FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, TOPIC_QUESTION_INTENTS, TRIAGE_SEVERITY
 from staff_console.audit import AuditEntry
+from staff_console.event_feed import FeedStore
 from staff_console.masking import mask_contacts
 
 UNANSWERED_INTENTS = (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
@@ -107,6 +108,15 @@ def read_user_messages(engine: sa.engine.Engine, since: dt.date) -> List[UserMes
             mask_contacts(json.loads(row.data).get("text")) if row.data else "",
         )
         for row in rows
+    ]
+
+
+def read_user_messages_from_feed(engine: sa.engine.Engine, since: dt.date) -> List[UserMessage]:
+    """The same messages, from the event broker's feed (`staff_console/event_feed.py`): an indexed
+    table of user messages only, where the text was kept (masked) only for the unanswered ones."""
+    return [
+        UserMessage(row.sender_id, _day(row.timestamp), row.intent_name, row.text)
+        for row in FeedStore(engine).rows_since(since)
     ]
 
 

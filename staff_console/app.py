@@ -34,7 +34,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from actions.content_base import ContentError
 from actions.triage import TriageLog
 from staff_console.accounts import LoginOutcome, StaffAccounts, StaffSession
-from staff_console.analytics import Report, build_report, read_flags, read_user_messages
+from staff_console.analytics import (
+    Report,
+    build_report,
+    read_flags,
+    read_user_messages,
+    read_user_messages_from_feed,
+)
 from staff_console.audit import AuditLog
 from staff_console.cases import TriageQueue, UnknownCase
 from staff_console.charts import bar_chart, column_chart
@@ -351,9 +357,9 @@ def create_app(console: Console) -> Starlette:
         until = dt.datetime.now(dt.timezone.utc).date()
         since = until - dt.timedelta(days=days - 1)
         engine = console.conversations.engine
-        return build_report(
-            read_user_messages(engine, since), read_flags(engine, since), console.audit.recent(100_000), since, until
-        )
+        from_feed = console.settings.analytics_source == "event_feed"
+        messages = (read_user_messages_from_feed if from_feed else read_user_messages)(engine, since)
+        return build_report(messages, read_flags(engine, since), console.audit.recent(100_000), since, until)
 
     async def analytics_page(request: Request) -> Response:
         figures = report(request)

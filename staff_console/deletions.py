@@ -18,6 +18,7 @@ from actions.data_deletion import deletion_requests
 from actions.triage import metadata, triage_events
 from actions.triage_rebuild import EVENTS
 from staff_console.audit import AuditLog
+from staff_console.event_feed import feed_messages
 from staff_console.store import ConsoleStore, case_status, now_iso
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,8 @@ def carry_out_deletions(
             events = 0
             if sa.inspect(connection).has_table("events"):
                 events = connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id == sender_id)).rowcount
+            if sa.inspect(connection).has_table(feed_messages.name):
+                connection.execute(feed_messages.delete().where(feed_messages.c.sender_id == sender_id))
             records = connection.execute(triage_events.delete().where(triage_events.c.sender_id == sender_id)).rowcount
             connection.execute(
                 deletion_requests.update().where(deletion_requests.c.sender_id == sender_id).values(done_at=now_iso())

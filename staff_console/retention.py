@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from actions.triage import triage_events
 from actions.triage_rebuild import EVENTS
 from staff_console.audit import AuditLog
+from staff_console.event_feed import feed_messages
 from staff_console.store import ConsoleStore, case_status
 
 DEFAULT_RETENTION_DAYS = 365
@@ -76,6 +77,8 @@ def purge(
                     ).scalar_one()
                 else:
                     events_deleted += connection.execute(sa.delete(EVENTS).where(where)).rowcount
+        if inspector.has_table(feed_messages.name) and not dry_run:
+            connection.execute(feed_messages.delete().where(feed_messages.c.timestamp < cutoff.timestamp()))
         if inspector.has_table("triage_events"):
             old = triage_events.c.created_at < cutoff.isoformat()
             still_flagged = set(

@@ -25,6 +25,8 @@ class ConsoleSettings:
         rasa_url: the Rasa server, whose HTTP API carries staff replies into conversations.
         rasa_token: that API's token (None: the console can show conversations, not answer them).
         domain_file: the assistant's domain, whose responses say when staff join and leave.
+        analytics_source: where the analytics page counts the users' messages: "tracker" (the
+            tracker store's events) or "event_feed" (the event broker's feed, `make run-scaled`).
     """
 
     staff_database_url: str
@@ -36,6 +38,7 @@ class ConsoleSettings:
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str | None = None
     domain_file: Path = Path("domain.yml")
+    analytics_source: str = "tracker"
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> "ConsoleSettings":
@@ -49,4 +52,15 @@ class ConsoleSettings:
             rasa_url=environ.get("RASA_URL", "").strip() or "http://127.0.0.1:5005",
             rasa_token=api_token(environ),
             domain_file=Path(environ.get("DOMAIN_FILE", "domain.yml")),
+            analytics_source=analytics_source(environ),
         )
+
+
+ANALYTICS_SOURCES = ("tracker", "event_feed")
+
+
+def analytics_source(environ: Mapping[str, str]) -> str:
+    source = environ.get("ANALYTICS_SOURCE", "").strip() or "tracker"
+    if source not in ANALYTICS_SOURCES:
+        raise ValueError(f"ANALYTICS_SOURCE must be one of {', '.join(ANALYTICS_SOURCES)}, not {source!r}")
+    return source

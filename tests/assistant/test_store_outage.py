@@ -6,10 +6,8 @@ test can cut, as when the database host drops off the network and comes back.
 
 from __future__ import annotations
 
-import uuid
 from typing import Iterator
 
-import psycopg2
 import pytest
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.domain import Domain
@@ -17,34 +15,14 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.tracker_store import StrictTrackerStore, TrackerStoreUnavailable, VerifiedSQLTrackerStore
+from tests.fakes.postgres import POSTGRES_PORT, connect, throwaway_database
 from tests.fakes.tcp_proxy import CuttableProxy
-
-POSTGRES_PORT = 5432
-
-
-def _admin() -> "psycopg2.extensions.connection":
-    try:
-        connection = psycopg2.connect(host="127.0.0.1", port=POSTGRES_PORT, user="postgres", dbname="postgres")
-    except psycopg2.OperationalError as error:
-        pytest.fail(f"these tests need PostgreSQL at 127.0.0.1:5432 (scripts/test_services.sh starts it): {error}")
-    connection.autocommit = True
-    return connection
 
 
 @pytest.fixture
 def database() -> Iterator[str]:
-    name = f"outage_{uuid.uuid4().hex[:10]}"
-    admin = _admin()
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    yield name
-    with admin.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-            (name,),
-        )
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.close()
+    with throwaway_database("outage") as name:
+        yield name
 
 
 @pytest.fixture
@@ -61,7 +39,7 @@ def postgres_store(relay: CuttableProxy, database: str, domain: Domain) -> Verif
 
 
 def stored_event_count(database: str, sender: str) -> int:
-    with psycopg2.connect(host="127.0.0.1", port=POSTGRES_PORT, user="postgres", dbname=database) as connection:
+    with connect(database) as connection:
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM events WHERE sender_id = %s", (sender,))
             return int(cursor.fetchone()[0])

@@ -118,6 +118,24 @@ def test_rasas_http_api_is_on_only_with_its_token(running_assistant: RunningAssi
     assert httpx.get(url, params={"token": token}, timeout=10).status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("PUT", "/model"), ("DELETE", "/model"), ("POST", "/model/train"), ("POST", "/model/test/intents")],
+)
+def test_even_with_the_token_the_api_will_not_load_train_or_test_a_model(
+    running_assistant: RunningAssistant, method: str, path: str
+) -> None:
+    token = running_assistant.api_token_file.read_text().strip()
+    answer = httpx.request(
+        method, f"{running_assistant.rasa_url}{path}", params={"token": token}, json={"model_file": "/tmp/x.tar.gz"}
+    )
+    assert answer.status_code == 403 and answer.json()["reason"] == "ModelChangesDisabled"
+    parse = httpx.post(
+        f"{running_assistant.rasa_url}/model/parse", params={"token": token}, json={"text": "hello"}, timeout=30
+    )
+    assert parse.status_code == 200  # the running model still answers
+
+
 def test_a_staff_reply_reaches_a_telegram_conversation_through_the_bot_api(
     running_assistant: RunningAssistant, staff: StaffBrowser, fake_platform_apis: FakePlatformApis
 ) -> None:

@@ -1,5 +1,6 @@
 """The scaled-out set-up as `make run-scaled` starts it: two Rasa replicas behind nginx, conversations
-in the machine's PostgreSQL, the conversation lock in its Redis.
+in the machine's PostgreSQL, the conversation lock in its Redis, every event through its RabbitMQ
+into the staff analytics' feed.
 
 One sender's burst spread over both replicas is answered one message at a time, in order, each
 once; `kill -9` of one replica under load loses no acknowledged message or reply, and its
@@ -21,10 +22,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Tuple
 
-import psycopg2
 import pytest
 
 from evaluation.running import RunningAssistant, free_port, pid_of
+from tests.fakes.postgres import connect, throwaway_database
+from tests.fakes.rabbitmq import delete_queue
 from tests.integration.conftest import start
 
 pytestmark = pytest.mark.needs_model
@@ -52,10 +54,20 @@ class Scaled:
             return error.code, []
 
     def events(self, sender: str) -> List[Dict[str, Any]]:
-        with psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname=self.database) as connection:
+        with connect(self.database) as connection:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
                 return [json.loads(row[0]) for row in cursor.fetchall()]
+
+    def analytics_feed(self, sender: str) -> List[str]:
+        """The message ids the event feed stored for `sender` (RabbitMQ → staff_console.event_feed)."""
+        with connect(self.database) as connection:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT to_regclass('analytics_user_messages')")
+                if cursor.fetchone()[0] is None:
+                    return []
+                cursor.execute("SELECT message_id FROM analytics_user_messages WHERE sender_id = %s", (sender,))
+                return [row[0] for row in cursor.fetchall()]
 
     def replicas_used(self, since_line: int = 0) -> List[str]:
         lines = (self.assistant.log_dir / "balancer-access.log").read_text().splitlines()[since_line:]
@@ -67,7 +79,11 @@ class Scaled:
 
 @pytest.fixture(scope="module")
 def scaled(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scaled]:
-    database = f"scaled_{uuid.uuid4().hex[:8]}"
+    with throwaway_database("scaled", create=False) as database:  # the start-up check creates it
+        yield from _scaled_stack(model_path, tmp_path_factory, database)
+
+
+def _scaled_stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory, database: str) -> Iterator[Scaled]:
     replica_ports = (free_port(), free_port())
     data_dir = tmp_path_factory.mktemp("scaled")
     env = {
@@ -77,19 +93,12 @@ def scaled(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         "POSTGRES_DB": database,
         "REDIS_LOCK_DB": "13",
         "SOCKETIO_REDIS_URL": "redis://127.0.0.1:6379/12",
+        "RABBITMQ_QUEUE": f"{database}_events",
     }
     assistant = start(data_dir, timeout=360, extra_env=env)
     yield Scaled(assistant, database, replica_ports)
     assistant.stop()
-    admin = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-    admin.autocommit = True  # DROP DATABASE cannot run in a transaction
-    with admin.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-            (database,),
-        )
-        cursor.execute(f'DROP DATABASE IF EXISTS "{database}"')
-    admin.close()
+    delete_queue(env["RABBITMQ_QUEUE"])
 
 
 def user_turns(events: List[Dict[str, Any]]) -> List[str]:
@@ -120,6 +129,12 @@ def test_one_senders_burst_across_two_replicas_is_answered_once_each_in_order(sc
     assert_turns_not_interleaved(events)
     used = {address.rsplit(":", 1)[1] for address in scaled.replicas_used()}
     assert {str(port) for port in scaled.replica_ports} <= used  # both replicas took part
+    # Both replicas published each message to RabbitMQ, and the staff analytics' feed has each once.
+    message_ids = [e["message_id"] for e in events if e["event"] == "user"]
+    deadline = time.monotonic() + 20
+    while sorted(scaled.analytics_feed(sender)) != sorted(message_ids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert sorted(scaled.analytics_feed(sender)) == sorted(message_ids)
 
 
 def test_killing_one_replica_under_load_loses_no_acknowledged_message(scaled: Scaled) -> None:
