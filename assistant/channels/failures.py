@@ -1,18 +1,62 @@
-"""What a channel tells the person when handling their message failed: honest about what was kept."""
+"""What a channel tells the person when handling their message failed: honest about what was kept,
+and always with the emergency instruction, since the failed message may have been an emergency that
+no part of the assistant got to read (the conversation store down, say).
+
+The instruction is the content base's reminder (`data/content/base.yml`), the same line every
+answer ends with, so no medical text is written here.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+from actions.content_base import ContentError, load_content_base
+from assistant.emergency_numbers import EmergencyNumbers, EmergencyNumbersError
 from assistant.tracker_store import TrackerStoreUnavailable
 
+logger = logging.getLogger(__name__)
+
+CONTENT_DIR = Path(__file__).resolve().parents[2] / "data" / "content"
 STORE_UNAVAILABLE_TEXT = (
     "The assistant cannot save conversations right now, so your message was not kept. Please send it again in a minute."
 )
 HANDLING_FAILED_TEXT = "The assistant could not finish answering. Please send your message again."
+TOO_SLOW_TEXT = (
+    "The assistant is taking too long to answer. Your message was received and is still being handled; "
+    "please try again in a moment."
+)
+# Only if the content base itself cannot be read; the content check keeps that from shipping.
+FALLBACK_INSTRUCTION = "If this is an emergency, call your local emergency number now."
+
+
+@lru_cache(maxsize=1)
+def emergency_instruction(content_dir: Path = CONTENT_DIR) -> str:
+    """The content base's reminder, with the default emergency number phrase filled in."""
+    try:
+        reminder = load_content_base(content_dir, today=dt.date.today()).reminder
+        number = EmergencyNumbers.from_file().default
+    except (ContentError, EmergencyNumbersError, OSError) as error:
+        logger.error("Cannot read the emergency instruction for failure replies: %s", error)
+        return FALLBACK_INSTRUCTION
+    return reminder.replace("{emergency_number}", number)
+
+
+def with_instruction(text: str) -> str:
+    return f"{text}\n\n{emergency_instruction()}"
 
 
 def failure_text(error: BaseException) -> str:
-    """The sentence for the person: a storage outage is named, since their message was not kept."""
-    return STORE_UNAVAILABLE_TEXT if isinstance(error, TrackerStoreUnavailable) else HANDLING_FAILED_TEXT
+    """The sentences for the person: a storage outage is named, since their message was not kept."""
+    return with_instruction(
+        STORE_UNAVAILABLE_TEXT if isinstance(error, TrackerStoreUnavailable) else HANDLING_FAILED_TEXT
+    )
+
+
+def too_slow_text() -> str:
+    return with_instruction(TOO_SLOW_TEXT)
 
 
 def failure_status(error: BaseException) -> int:

@@ -22,7 +22,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant.channels.failures import failure_status, failure_text
+from assistant.channels.failures import failure_status, failure_text, too_slow_text
 from assistant.channels.platform import PLATFORM_PREFIXES
 from assistant.channels.rate_limit import SenderRateLimiter, refusal_text
 from assistant.emergency_numbers import EmergencyNumbers
@@ -137,10 +137,7 @@ async def handle_within_deadline(
         logger.error("Reply deadline of %.0f s passed; answering with the %d replies so far", deadline_s, len(replies))
         if replies:
             return 200, list(replies)
-        return 503, {
-            "error": "The assistant is taking too long to answer. Your message was received and is still "
-            "being handled; please try again in a moment."
-        }
+        return 503, {"error": too_slow_text()}
     except Exception as error:  # noqa: BLE001 - the channel boundary: any failure must not look like success
         logger.exception("Handling a REST message failed")
         return failure_status(error), {"error": failure_text(error), "messages": list(replies)}

@@ -5,10 +5,17 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Dict, List
 
-from assistant.channels.failures import STORE_UNAVAILABLE_TEXT
+from actions.content_base import load_content_base
+from assistant.channels.failures import (
+    STORE_UNAVAILABLE_TEXT,
+    emergency_instruction,
+    failure_text,
+    too_slow_text,
+)
 from assistant.channels.rest import handle_within_deadline
+from assistant.emergency_numbers import EmergencyNumbers
 from assistant.tracker_store import TrackerStoreUnavailable
-from tests.conftest import emergency_opening
+from tests.conftest import CONTENT_DATE, CONTENT_DIR, emergency_opening
 
 EMERGENCY = {"recipient_id": "u", "text": emergency_opening()}
 
@@ -42,6 +49,7 @@ async def test_nothing_by_the_deadline_is_a_503_not_an_empty_success() -> None:
 
     status, body = await handle_within_deadline(handling(), [], deadline_s=0.05)
     assert status == 503 and "still being handled" in body["error"]
+    assert body["error"].endswith(emergency_instruction())
 
 
 async def test_a_failure_is_a_500_that_keeps_the_replies_already_made() -> None:
@@ -64,5 +72,24 @@ async def test_a_conversation_store_outage_is_a_503_that_says_the_message_was_no
 
     status, body = await handle_within_deadline(handling(), replies, deadline_s=1)
     assert status == 503
-    assert body == {"error": STORE_UNAVAILABLE_TEXT, "messages": [EMERGENCY]}
+    assert body["messages"] == [EMERGENCY] and body["error"].startswith(STORE_UNAVAILABLE_TEXT)
     assert "not kept" in body["error"]
+
+
+async def test_when_reading_the_conversation_fails_the_person_still_gets_the_emergency_instruction() -> None:
+    async def handling() -> None:
+        # The store is down before anything read the message, which may itself have been an emergency.
+        raise TrackerStoreUnavailable("The conversation store could not read the conversation")
+
+    status, body = await handle_within_deadline(handling(), [], deadline_s=1)
+    assert status == 503 and body["messages"] == []
+    assert body["error"].endswith(emergency_instruction()) and "metal" in emergency_instruction()
+    assert "{emergency_number}" not in body["error"]
+
+
+async def test_every_failure_text_ends_with_the_content_bases_emergency_instruction() -> None:
+    content = load_content_base(CONTENT_DIR, today=CONTENT_DATE)
+    default_number = EmergencyNumbers.from_file().default
+    assert emergency_instruction() == content.reminder.replace("{emergency_number}", default_number)
+    for text in (failure_text(RuntimeError()), failure_text(TrackerStoreUnavailable("x")), too_slow_text()):
+        assert text.endswith(emergency_instruction())

@@ -667,6 +667,64 @@ FOURTEENTH_ROUND = [
     ("something popped out of my back", UNCLEAR_EXPOSURE),
 ]
 
+
+FIFTEENTH_ROUND = [
+    # A weeping spot or a cut that has come apart is an opening; a metal-like thing in it is the metal.
+    ("the weeping spot at the bottom of my incision has a silver edge in it now", EXPOSED_HARDWARE),
+    ("a little oozing spot on his scar and there's a grey metal corner in it", EXPOSED_HARDWARE),
+    ("the top of my neck wound has come apart and there's a metal edge in it", EXPOSED_HARDWARE),
+    ("my incision has come undone at one end and there's something grey in there", EXPOSED_HARDWARE),
+    ("there's a weeping spot on my scar over the screws", UNCLEAR_EXPOSURE),
+    # Lay names for the implant: the thingy, the back bits.
+    ("the thingy in his back is sticking out of the skin", EXPOSED_HARDWARE),
+    ("her back bits are poking through, you can see one", EXPOSED_HARDWARE),
+    # A shirt lifted or changed to look, an animal story left behind with "anyway", a Spanish
+    # "desde hace" that runs up to now, watching as a verb: none of them hides a report.
+    ("I lifted her shirt to wash her and there's a screw poking through a scab on her back", EXPOSED_HARDWARE),
+    ("took his shirt off and there's metal sticking out of the sore on his back", EXPOSED_HARDWARE),
+    (
+        "the cat was at the vet all week, anyway last night my wife saw a screw sticking out of the sore on the scar",
+        EXPOSED_HARDWARE,
+    ),
+    ("se le ve el tornillo desde hace dos días, justo donde la operaron", EXPOSED_HARDWARE),
+    ("a mi papá se le ve la placa en la herida desde hace una semana", EXPOSED_HARDWARE),
+    ("my screw is exposed, what should I watch out for?", EXPOSED_HARDWARE),
+    ("does it count as an emergency if my rod is showing through the skin?", EXPOSED_HARDWARE),
+    ("my grandad's rod is poking through his skin today", EXPOSED_HARDWARE),
+    ("I can see the screw, there's none of the skin left over it", EXPOSED_HARDWARE),
+    ("a pin is poking out of my back", EXPOSED_HARDWARE),
+    # Red flags: legs that went or would not hold, a formal "loss of sensation", trouble passing
+    # urine, not feeling oneself pass it, Spanish legs that do not hold, soiling oneself.
+    ("her legs just went from under her in the kitchen", NEURO_RED_FLAG),
+    ("my legs wouldn't hold me this morning", NEURO_RED_FLAG),
+    ("there's a loss of feeling in my bottom and inner thighs", NEURO_RED_FLAG),
+    ("having difficulty passing urine since yesterday", NEURO_RED_FLAG),
+    ("I couldn't feel myself weeing earlier", NEURO_RED_FLAG),
+    ("las piernas no le sostienen desde anoche", NEURO_RED_FLAG),
+    ("no me aguantan las piernas, me caigo", NEURO_RED_FLAG),
+    ("I keep pooing myself since the op", NEURO_RED_FLAG),
+    # Not reports: a weepy spot with no metal, the thingy asked about, a shirt's own metal, an
+    # animal's screw, an old repaired exposure, pain not felt, a PIN, a term asked about, a time that
+    # may come, the signs to look for, a nurse's past work, a grandparent long ago, metal looked for
+    # and not found.
+    ("I've got a weepy spot on my scar, no metal, just a bit of clear fluid", None),
+    ("does the thingy in my back set off airport scanners?", None),
+    ("the metal button on my shirt is poking out", None),
+    ("our dog had surgery on his back and now a screw is sticking out of the skin", None),
+    ("se le vio un tornillo hace años, lo operaron y sanó", None),
+    ("I couldn't feel any pain when I peed", None),
+    ("what's the PIN code for the clinic app?", None),
+    ("I reset my pin and still can't see my results", None),
+    ("the screws show up on my scan, is that what they call exposed hardware?", None),
+    ("what counts as exposed metal?", None),
+    ("in case this ever happens, if a screw comes through, do I ring 999?", None),
+    ("for future reference, if the rod is showing should I go to A&E?", None),
+    ("What does hardware exposure look like? I want to know what to watch for", None),
+    ("I used to nurse patients with screws poking out, now I've had my own fusion", None),
+    ("my granddad had a rod come through his skin in the 70s", None),
+    ("I thought I might see a screw but I looked and there's none, just a red patch", None),
+]
+
 # Each tuning round's generalisations: one row a behaviour, grouped by the round that added it.
 ROUNDS = {
     "sixth": SIXTH_ROUND,
@@ -677,6 +735,7 @@ ROUNDS = {
     "eleventh": ELEVENTH_ROUND,
     "twelfth": TWELFTH_ROUND,
     "fourteenth": FOURTEENTH_ROUND,
+    "fifteenth": FIFTEENTH_ROUND,
 }
 
 
