@@ -7,8 +7,12 @@ service, then OSV's. pip-audit reports "No known vulnerabilities found" and exit
 could look up none of the packages (each one "not found on PyPI": what these build machines get),
 so this reads its JSON and says plainly how many packages were really checked.
 
-Exit status: 0 every package checked and none vulnerable; 1 vulnerabilities found; 3 the advisory
-services could not be reached or checked nothing (no audit was done); 4 some packages unchecked.
+Each requirements file is audited on its own (requirements-nodeps.txt carries hashes, and pip-audit
+then wants hashes on every line it reads together with it).
+
+Exit status: 0 every package checked and none vulnerable; 1 vulnerabilities found; 2 pip-audit
+failed for another reason (its message is printed); 3 the advisory services could not be reached or
+checked nothing (no audit was done); 4 some packages unchecked.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from typing import Any, Dict, List, Sequence
 
 REQUIREMENTS = ("constraints.txt", "requirements-nodeps.txt")
 SERVICES = ("pypi", "osv")
-EXIT_CLEAN, EXIT_VULNERABLE, EXIT_NO_AUDIT, EXIT_PARTIAL = 0, 1, 3, 4
+EXIT_CLEAN, EXIT_VULNERABLE, EXIT_FAILED, EXIT_NO_AUDIT, EXIT_PARTIAL = 0, 1, 2, 3, 4
 CONNECTION_SIGNS = ("ConnectionError", "NameResolutionError", "Max retries exceeded", "Temporary failure")
 
 
@@ -43,12 +47,25 @@ class AuditResult:
     unchecked: Dict[str, str] = field(default_factory=dict)  # package -> pip-audit's reason
     findings: List[Finding] = field(default_factory=list)
     unreachable: str | None = None  # why the service could not be asked at all
+    failed: str | None = None  # pip-audit's own error, when it is not about reaching the service
 
     @property
     def audited_anything(self) -> bool:
-        return self.unreachable is None and bool(self.checked)
+        return self.unreachable is None and self.failed is None and bool(self.checked)
+
+    def merged(self, other: "AuditResult") -> "AuditResult":
+        return AuditResult(
+            self.service,
+            self.checked + other.checked,
+            {**self.unchecked, **other.unchecked},
+            self.findings + other.findings,
+            self.unreachable or other.unreachable,
+            self.failed or other.failed,
+        )
 
     def exit_status(self) -> int:
+        if self.failed:
+            return EXIT_FAILED
         if not self.audited_anything:
             return EXIT_NO_AUDIT
         if self.findings:
@@ -79,9 +96,17 @@ def read_report(service: str, report: Dict[str, Any]) -> AuditResult:
 
 
 def run_pip_audit(pip_audit: Path, service: str, root: Path) -> AuditResult:
-    command = [str(pip_audit), "-s", service, "-f", "json", "--disable-pip", "--no-deps", "--progress-spinner", "off"]
+    result = AuditResult(service)
     for requirements in REQUIREMENTS:
-        command += ["-r", str(root / requirements)]
+        result = result.merged(audit_file(pip_audit, service, root / requirements))
+    return result
+
+
+def audit_file(pip_audit: Path, service: str, requirements: Path) -> AuditResult:
+    command = [str(pip_audit), "-s", service, "-f", "json", "--disable-pip", "--progress-spinner", "off"]
+    command += ["-r", str(requirements)]
+    if "--hash=" not in requirements.read_text():
+        command.append("--no-deps")  # every line is pinned; pip-audit needs no resolver for them
     completed = subprocess.run(command, capture_output=True, text=True, timeout=600)
     if any(sign in completed.stderr for sign in CONNECTION_SIGNS):
         lines = [line for line in completed.stderr.splitlines() if any(s in line for s in CONNECTION_SIGNS)]
@@ -89,11 +114,14 @@ def run_pip_audit(pip_audit: Path, service: str, root: Path) -> AuditResult:
     try:
         report = json.loads(completed.stdout)
     except json.JSONDecodeError:
-        return AuditResult(service, unreachable=(completed.stderr.strip().splitlines() or ["no report"])[-1][:300])
+        error = (completed.stderr.strip().splitlines() or ["no report and no message"])[-1][:300]
+        return AuditResult(service, failed=f"{requirements.name}: {error}")
     return read_report(service, report)
 
 
 def describe(result: AuditResult) -> List[str]:
+    if result.failed:
+        return [f"{result.service}: pip-audit failed: {result.failed}"]
     if result.unreachable:
         return [f"{result.service}: could not reach the advisory service ({result.unreachable})."]
     lines = [f"{result.service}: {len(result.checked)} packages checked, {len(result.unchecked)} not checked."]
@@ -117,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for service in SERVICES:
         result = run_pip_audit(args.pip_audit, service, args.root)
         print("\n".join(describe(result)))
-        if result.audited_anything:
+        if result.audited_anything or result.failed:
             return result.exit_status()
     print(
         "NO AUDIT WAS DONE: neither PyPI's nor OSV's advisory service could be used from this machine.\n"

@@ -174,6 +174,7 @@ def stock_assistant(work: Path, texts: Sequence[str], train: bool) -> ServerResu
     env = {**ENV, "RASA_CACHE_DIRECTORY": str(work / "stock-cache")}
     training_s = None
     if train or not (project / "models").exists():
+        project.mkdir(exist_ok=True)  # rasa init wants the directory to be there
         training_s = timed(
             [*RASA, "init", "--no-prompt", "--init-dir", str(project)], work, env, work / "stock-init.log"
         )
@@ -324,17 +325,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     texts = [m.text for messages in readable_safety_examples().values() for m in messages]
     work = Path(tempfile.mkdtemp(prefix="bench-"))
-    try:
-        print("==> stock rasa init: " + ("serving" if args.skip_training else "training and serving"), flush=True)
-        results = [stock_assistant(work, texts, train=not args.skip_training)]
-        training_s = None if args.skip_training else train_ours(work)
-        print("==> this assistant", flush=True)
-        results.append(this_assistant(work, texts, training_s))
-        if not args.no_scaled:
-            print("==> the scaled-out set-up", flush=True)
-            results += list(scaled_assistant(work, texts))
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    print(f"==> logs in {work} (kept if the benchmark fails)", flush=True)
+    print("==> stock rasa init: " + ("serving" if args.skip_training else "training and serving"), flush=True)
+    results = [stock_assistant(work, texts, train=not args.skip_training)]
+    training_s = None if args.skip_training else train_ours(work)
+    print("==> this assistant", flush=True)
+    results.append(this_assistant(work, texts, training_s))
+    if not args.no_scaled:
+        print("==> the scaled-out set-up", flush=True)
+        results += list(scaled_assistant(work, texts))
+    shutil.rmtree(work, ignore_errors=True)
     lines = table(results)
     out = ROOT / "results" / "bench"
     out.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,16 @@ from pathlib import Path
 import pytest
 
 from evaluation.paths import ROOT
-from scripts.audit import EXIT_CLEAN, EXIT_NO_AUDIT, EXIT_PARTIAL, EXIT_VULNERABLE, describe, main, read_report
+from scripts.audit import (
+    EXIT_CLEAN,
+    EXIT_FAILED,
+    EXIT_NO_AUDIT,
+    EXIT_PARTIAL,
+    EXIT_VULNERABLE,
+    describe,
+    main,
+    read_report,
+)
 
 # What pip-audit printed on the build machines, where its PyPI service answers nothing usable.
 NOTHING_FOUND = {
@@ -78,3 +87,11 @@ def test_a_service_that_skips_everything_also_ends_in_no_audit(
 def test_the_venv_runs_the_pinned_pip() -> None:
     pins = [line for line in (ROOT / "requirements-pip.txt").read_text().splitlines() if line.startswith("pip==")]
     assert pins == [f"pip=={importlib.metadata.version('pip')}"]
+
+
+def test_pip_audit_failing_for_another_reason_is_reported_as_that(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = fake_pip_audit(tmp_path, "", "ERROR:pip_audit._cli:requirement absl-py==1.4.0 does not contain a hash", 1)
+    assert main(["--pip-audit", str(script), "--root", str(ROOT)]) == EXIT_FAILED
+    assert "pip-audit failed" in capsys.readouterr().out
