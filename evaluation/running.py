@@ -12,7 +12,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Dict, Mapping, Tuple
 
 from evaluation.paths import ROOT
 
@@ -72,6 +72,20 @@ def pid_of(*markers: str) -> int | None:
         if all(marker in command for marker in markers):
             return int(entry.name)
     return None
+
+
+def scaled_environment(database: str, replica_ports: Tuple[int, int], lock_db: int, socketio_db: int) -> Dict[str, str]:
+    """What scripts/run.sh needs to start the scaled-out set-up on its own database, Redis databases,
+    RabbitMQ queue and replica ports, beside other copies on the same services."""
+    return {
+        "DEPLOYMENT": "scaled",
+        "RASA_PORT_A": str(replica_ports[0]),
+        "RASA_PORT_B": str(replica_ports[1]),
+        "POSTGRES_DB": database,
+        "REDIS_LOCK_DB": str(lock_db),
+        "SOCKETIO_REDIS_URL": f"redis://127.0.0.1:6379/{socketio_db}",
+        "RABBITMQ_QUEUE": f"{database}_events",
+    }
 
 
 def start_assistant(

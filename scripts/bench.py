@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 from evaluation.paths import ROOT
-from evaluation.running import free_port, pid_of, start_assistant
+from evaluation.running import free_port, pid_of, scaled_environment, start_assistant
 from evaluation.sets import readable_safety_examples
 from scripts.benchmark import percentiles
 
@@ -238,15 +238,7 @@ def scaled_assistant(work: Path, texts: Sequence[str]) -> Tuple[ServerResult, Se
     data.mkdir()
     ports = (free_port(), free_port())
     with throwaway_database("bench", create=False) as database:
-        env = {
-            "DEPLOYMENT": "scaled",
-            "RASA_PORT_A": str(ports[0]),
-            "RASA_PORT_B": str(ports[1]),
-            "POSTGRES_DB": database,
-            "REDIS_LOCK_DB": "11",
-            "SOCKETIO_REDIS_URL": "redis://127.0.0.1:6379/10",
-            "RABBITMQ_QUEUE": f"{database}_events",
-        }
+        env = scaled_environment(database, ports, lock_db=11, socketio_db=10)
         started = time.monotonic()
         assistant = start_assistant(data, timeout=600, extra_env=env)
         try:

@@ -24,7 +24,7 @@ from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 
-from evaluation.running import RunningAssistant, free_port, pid_of
+from evaluation.running import RunningAssistant, free_port, pid_of, scaled_environment
 from tests.fakes.postgres import connect, throwaway_database
 from tests.fakes.rabbitmq import delete_queue
 from tests.integration.conftest import start
@@ -86,15 +86,7 @@ def scaled(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 def _scaled_stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory, database: str) -> Iterator[Scaled]:
     replica_ports = (free_port(), free_port())
     data_dir = tmp_path_factory.mktemp("scaled")
-    env = {
-        "DEPLOYMENT": "scaled",
-        "RASA_PORT_A": str(replica_ports[0]),
-        "RASA_PORT_B": str(replica_ports[1]),
-        "POSTGRES_DB": database,
-        "REDIS_LOCK_DB": "13",
-        "SOCKETIO_REDIS_URL": "redis://127.0.0.1:6379/12",
-        "RABBITMQ_QUEUE": f"{database}_events",
-    }
+    env = scaled_environment(database, replica_ports, lock_db=13, socketio_db=12)
     assistant = start(data_dir, timeout=360, extra_env=env)
     yield Scaled(assistant, database, replica_ports)
     assistant.stop()
