@@ -725,6 +725,63 @@ FIFTEENTH_ROUND = [
     ("I thought I might see a screw but I looked and there's none, just a red patch", None),
 ]
 
+
+SIXTEENTH_ROUND = [
+    # What is under a scab or a plaster that came off, "the bit" said to come through, a "hard bit":
+    # the implant.
+    ("peeled the plaster off and underneath it theres a silver thing", EXPOSED_HARDWARE),
+    ("there's a hard bit sticking out of my scar", EXPOSED_HARDWARE),
+    ("the bits are poking through on her back", EXPOSED_HARDWARE),
+    ("the bit has come through on his scar", EXPOSED_HARDWARE),
+    # A warning that it might happen one day, then "now they have": a report.
+    ("the nurse warned me the screws may come through at some point, and they have now", EXPOSED_HARDWARE),
+    ("my surgeon said the screws could work their way out one day, well now they have", EXPOSED_HARDWARE),
+    # The hardware named in one sentence, seen now in the next.
+    ("remember the rod they put in my back? now you can see it", EXPOSED_HARDWARE),
+    ("the screw in my neck. i can see it now", EXPOSED_HARDWARE),
+    # Spanish: something that shines in an opening, a little wound ("heridita"), staff who say it.
+    ("tengo un agujerito en la cicatriz y adentro brilla algo", EXPOSED_HARDWARE),
+    ("se me abrió la cicatriz y en el fondo brilla algo", EXPOSED_HARDWARE),
+    ("mi esposa dice que me ve la barra por una heridita en la espalda", EXPOSED_HARDWARE),
+    ("dicen que a mi abuela se le ve el metal de la espalda", EXPOSED_HARDWARE),
+    ("they say the rod from his back operation is poking out", EXPOSED_HARDWARE),
+    ("my uncle is in a care home and they say his screw is sticking out of his back", EXPOSED_HARDWARE),
+    # ...and the new cues do not hide a report.
+    ("that makes sense, i can see the rod in my back", EXPOSED_HARDWARE),
+    (
+        "I can see the outline of something under the scar and now there's a little hole with metal in it",
+        EXPOSED_HARDWARE,
+    ),
+    ("se ve el tornillo, ya no está debajo de la piel", EXPOSED_HARDWARE),
+    # Red flags: urine dribbled or leaked, spreading pins and needles in the calves or shins, not
+    # knowing one needed to go, walking only by holding the walls or the furniture.
+    ("I've leaked urine a few times since yesterday", NEURO_RED_FLAG),
+    ("I've dribbled urine twice today without meaning to", NEURO_RED_FLAG),
+    ("pins and needles in both calves and it's spreading up", NEURO_RED_FLAG),
+    ("wet the chair, no idea I needed to go", NEURO_RED_FLAG),
+    ("had no idea I needed the toilet until I'd already gone", NEURO_RED_FLAG),
+    ("my mum can't get to the kitchen without holding onto the walls since Sunday", NEURO_RED_FLAG),
+    ("she can't get to the toilet without hanging on to the furniture", NEURO_RED_FLAG),
+    ("voy al baño agarrándome a las paredes desde ayer", NEURO_RED_FLAG),
+    # Not reports: how to word it in a record, compensation, a household pin or nail, hardware seen or
+    # felt under skin the message says is closed, seeing as understanding, hearsay in general.
+    ("as a nurse, how do I document exposed hardware on a wound chart?", None),
+    ("how do I chart exposed hardware in a patient's notes?", None),
+    ("Is hardware exposure grounds for a compensation claim?", None),
+    ("Is rod exposure something you can sue the hospital for?", None),
+    ("I trod on a rusty nail at the allotment and it's out now", None),
+    ("a safety pin is poking out of the baby's nappy", None),
+    ("I can see the outline of the plate under my skin, but the skin is closed", None),
+    ("you can see the shape of my rods now I've lost weight, nothing has broken through", None),
+    ("I can see the end of the rod under my skin, nothing's come through", None),
+    ("the skin is closed over it but I can see the shape of the screw", None),
+    ("se nota el tornillo bajo la piel pero no ha salido", None),
+    ("thanks for explaining how the cage works, i can see it now", None),
+    ("I didn't make it to the toilet in time, the queue was huge", None),
+    ("the scab came off and underneath it is just pink skin", None),
+    ("they say screws come out of the skin with age", None),
+]
+
 # Each tuning round's generalisations: one row a behaviour, grouped by the round that added it.
 ROUNDS = {
     "sixth": SIXTH_ROUND,
@@ -736,6 +793,7 @@ ROUNDS = {
     "twelfth": TWELFTH_ROUND,
     "fourteenth": FOURTEENTH_ROUND,
     "fifteenth": FIFTEENTH_ROUND,
+    "sixteenth": SIXTEENTH_ROUND,
 }
 
 
