@@ -8,7 +8,8 @@
 # DEPLOYMENT=scaled (`make run-scaled`) starts the scaled-out set-up instead
 # (deploy/scaled/): two Rasa replicas on RASA_PORT+1 and RASA_PORT+2 behind nginx on
 # RASA_PORT, conversations in the machine's PostgreSQL, the conversation lock and the
-# widget's cross-replica messages in its Redis. Only the environment differs.
+# widget's cross-replica messages in its Redis, every event through its RabbitMQ into the staff
+# analytics' feed. Only the environment differs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

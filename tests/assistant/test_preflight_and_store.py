@@ -1,12 +1,14 @@
-"""Start-up checks: an unreachable tracker store is refused, never replaced by memory."""
+"""Start-up checks: an unreachable tracker store is refused, never replaced by memory; an unreachable
+event broker is named before Rasa spends 100 s retrying it."""
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
 
-from assistant.preflight import check_tracker_store
+from assistant.preflight import check_event_broker, check_tracker_store
 from assistant.tracker_store import TrackerStoreUnavailable, VerifiedSQLTrackerStore, verify_database
 
 
@@ -76,3 +78,28 @@ def test_preflight_accepts_the_default_store(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setenv("TRACKER_DB", str(tmp_path / "conversations.db"))
     monkeypatch.setenv("ACTION_PORT", "5055")
     assert check_tracker_store(Path(__file__).resolve().parents[2] / "endpoints.yml") is None
+
+
+def broker_endpoints(tmp_path: Path, port: int) -> Path:
+    return endpoints_file(
+        tmp_path,
+        f"event_broker:\n  type: pika\n  url: 127.0.0.1\n  port: {port}\n  username: guest\n  password: guest\n"
+        "  queues:\n    - rasa_events\n",
+    )
+
+
+def test_preflight_reaches_the_machines_rabbitmq(tmp_path: Path) -> None:
+    assert check_event_broker(broker_endpoints(tmp_path, 5672)) is None
+
+
+def test_preflight_names_an_unreachable_event_broker(tmp_path: Path) -> None:
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]  # bound, never listening: connections are refused
+        problem = check_event_broker(broker_endpoints(tmp_path, port)) or ""
+    assert f"Cannot reach the event broker's RabbitMQ at 127.0.0.1:{port}" in problem
+
+
+def test_preflight_needs_no_broker_when_none_is_configured(tmp_path: Path) -> None:
+    path = endpoints_file(tmp_path, "action_endpoint:\n  url: http://localhost:5055/webhook\n")
+    assert check_event_broker(path) is None
