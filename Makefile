@@ -126,8 +126,9 @@ benchmark: train ## Latency, throughput and memory of the assistant (see README,
 
 AUDIT_VENV := .build/audit-venv
 
-$(AUDIT_VENV)/bin/pip-audit: requirements-audit.txt
+$(AUDIT_VENV)/bin/pip-audit: requirements-pip.txt requirements-audit.txt
 	@python=$${PYTHON:-$$(scripts/find_python.sh)} && "$$python" -m venv $(AUDIT_VENV)
+	@$(AUDIT_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements-pip.txt
 	@$(AUDIT_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements-audit.txt
 	@touch $@
 
@@ -139,8 +140,9 @@ bench: train spacy-model test-services ## This assistant against a stock `rasa i
 
 PROFILE_VENV := .build/profile-venv
 
-$(PROFILE_VENV)/bin/py-spy: requirements-profile.txt
+$(PROFILE_VENV)/bin/py-spy: requirements-pip.txt requirements-profile.txt
 	@python=$${PYTHON:-$$(scripts/find_python.sh)} && "$$python" -m venv $(PROFILE_VENV)
+	@$(PROFILE_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements-pip.txt
 	@$(PROFILE_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements-profile.txt
 	@touch $@
 

@@ -98,8 +98,12 @@ def check_event_broker(endpoints: Path) -> str | None:
     if config is None or config.type != "pika":
         return None
     import socket
+    from urllib.parse import urlparse
 
     host, port = config.url or "localhost", int(config.kwargs.get("port", 5672))
+    if host.startswith("amqp"):  # Rasa also takes amqp[s]://user:password@host:port/vhost
+        parsed = urlparse(host)
+        host, port = parsed.hostname or "localhost", parsed.port or port
     try:
         with socket.create_connection((host, port), timeout=3) as connection:
             connection.sendall(b"AMQP\x00\x00\x09\x01")  # AMQP 0-9-1; the broker answers connection.start

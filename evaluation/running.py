@@ -85,6 +85,7 @@ def scaled_environment(database: str, replica_ports: Tuple[int, int], lock_db: i
         "REDIS_LOCK_DB": str(lock_db),
         "SOCKETIO_REDIS_URL": f"redis://127.0.0.1:6379/{socketio_db}",
         "RABBITMQ_QUEUE": f"{database}_events",
+        "RABBITMQ_EXCHANGE": f"{database}_exchange",
     }
 
 

@@ -37,7 +37,7 @@ PARTS: List[Tuple[str, str]] = [
     ("tracker store: save the conversation", "save (rasa/core/tracker_store.py"),
     ("policies: predict the next action", "predict_next_with_tracker_if_should (rasa/core/processor.py"),
     ("  RulePolicy", "rasa/core/policies/rule_policy.py"),
-    ("custom action call (HTTP to the action server)", "run (rasa/core/actions/action.py"),
+    ("running the next actions (custom ones over HTTP, and Rasa's own)", "run (rasa/core/actions/action.py"),
     ("  checking the action server's reply (jsonschema)", "jsonschema/"),
     ("conversation lock", "rasa/core/lock_store.py"),
     ("REST channel", "assistant/channels/rest.py"),
@@ -78,7 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         def talk() -> None:
             n = 0
             while not stop.is_set():
-                latencies.append(post(url, f"profile-{n // 10}", texts[n % len(texts)])[0])
+                try:
+                    latencies.append(post(url, f"profile-{n // 10}", texts[n % len(texts)])[0])
+                except (OSError, ValueError):
+                    stop.wait(0.1)  # a refused or failed message: go on with the next
                 n += 1
 
         try:
@@ -88,12 +91,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             talker.start()
             command = [str(args.py_spy), "record", "--pid", str(pid), "--duration", str(args.seconds)]
             command += ["--rate", "200", "--format", "raw", "--nonblocking", "--output", str(raw)]
-            subprocess.run(command, check=True, capture_output=True)
+            spy = subprocess.run(command, capture_output=True, text=True)
+            if spy.returncode != 0:
+                raise SystemExit(
+                    f"py-spy could not sample the Rasa process (exit {spy.returncode}): {spy.stderr.strip()[-500:]}\n"
+                    "It needs to be allowed to trace another process: run as root, or with CAP_SYS_PTRACE, "
+                    "or with kernel.yama.ptrace_scope=0."
+                )
             stop.set()
             talker.join(timeout=60)
         finally:
             assistant.stop()
     shares = breakdown(read_raw(raw))
+    if not latencies:
+        raise SystemExit("no message was answered while sampling; see the assistant's logs")
     ordered = sorted(latencies)
     lines = [
         f"{len(latencies)} messages one after another in {args.seconds} s, median {ordered[len(ordered) // 2]:.1f} ms;"

@@ -49,7 +49,8 @@ case "$DEPLOYMENT" in
     export SOCKETIO_REDIS_URL=${SOCKETIO_REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT/2}
     export RABBITMQ_HOST=${RABBITMQ_HOST:-127.0.0.1} RABBITMQ_PORT=${RABBITMQ_PORT:-5672} RABBITMQ_QUEUE=${RABBITMQ_QUEUE:-rasa_events}
     export RABBITMQ_USERNAME=${RABBITMQ_USERNAME:-guest} RABBITMQ_PASSWORD=${RABBITMQ_PASSWORD:-guest}
-    export ANALYTICS_SOURCE=event_feed  # the console counts messages from the broker's feed
+    export RABBITMQ_EXCHANGE=${RABBITMQ_EXCHANGE:-rasa-exchange}
+    export ANALYTICS_SOURCE=${ANALYTICS_SOURCE:-event_feed}  # the console counts messages from the broker's feed
     password_part=${POSTGRES_PASSWORD:+:$POSTGRES_PASSWORD}
     export TRIAGE_DATABASE_URL=${TRIAGE_DATABASE_URL:-postgresql://$POSTGRES_USER$password_part@$POSTGRES_HOST:$POSTGRES_PORT/$POSTGRES_DB}
     export NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}

@@ -5,7 +5,7 @@ Every Rasa replica publishes each conversation event to RabbitMQ (Rasa's Pika ev
 indexed table beside the triage record, so the analytics page counts them without scanning the
 tracker store's whole events table.
 
-    python -m staff_console.event_feed --amqp-url amqp://guest:guest@127.0.0.1:5672/ --queue rasa_events
+    RABBITMQ_HOST=127.0.0.1 RABBITMQ_PASSWORD=… python -m staff_console.event_feed --queue rasa_events
 
 A delivery is acknowledged only after its row is committed, and a row is keyed by its conversation
 and message id, so a message delivered twice (a consumer killed before its ack) is stored once.
@@ -25,6 +25,7 @@ import signal
 import sys
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Sequence
+from urllib.parse import quote
 
 import sqlalchemy as sa
 
@@ -36,8 +37,13 @@ from staff_console.masking import mask_contacts
 logger = logging.getLogger(__name__)
 
 DEFAULT_QUEUE = "rasa_events"
+DEFAULT_EXCHANGE = "rasa-exchange"  # Rasa's own default; every queue bound to one exchange gets every event
 UNANSWERED_INTENTS = (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
 MAX_ID_LENGTH = 255
+MAX_TIMESTAMP = 4102444800.0  # 2100-01-01: a later "time" is not one Rasa wrote
+# Errors of reaching the database: the delivery goes back to the queue. Any other error is the
+# delivery's own (it would fail again): it is logged and discarded, so it cannot block the queue.
+RETRYABLE_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
 
 metadata = sa.MetaData()
 feed_messages = sa.Table(
@@ -89,17 +95,25 @@ def feed_row(body: bytes) -> FeedRow | None:
         timestamp = float(event.get("timestamp") or 0.0)
     except (TypeError, ValueError):
         raise NotAnEvent("timestamp is not a number") from None
+    if not 0.0 <= timestamp < MAX_TIMESTAMP:  # also NaN and infinity
+        raise NotAnEvent(f"timestamp {timestamp!r} is not a time")
     intent_name = _intent_name(event)
-    text = event.get("text") if isinstance(event.get("text"), str) else ""
+    raw_text = event.get("text")
+    text = raw_text if isinstance(raw_text, str) else ""
     # Rasa gives every user message an id; an event without one is keyed by its time instead.
     message_id = event.get("message_id") or f"at:{timestamp!r}"
     return FeedRow(
-        sender_id=event["sender_id"][:MAX_ID_LENGTH],
-        message_id=str(message_id)[:MAX_ID_LENGTH],
+        sender_id=_storable(event["sender_id"])[:MAX_ID_LENGTH],
+        message_id=_storable(str(message_id))[:MAX_ID_LENGTH],
         timestamp=timestamp,
-        intent_name=intent_name[:MAX_ID_LENGTH] if intent_name else None,
-        text=mask_contacts(text) if intent_name in UNANSWERED_INTENTS else "",
+        intent_name=_storable(intent_name)[:MAX_ID_LENGTH] if intent_name else None,
+        text=mask_contacts(_storable(text)) if intent_name in UNANSWERED_INTENTS else "",
     )
+
+
+def _storable(text: str) -> str:
+    """Without NUL characters, which PostgreSQL's text columns refuse."""
+    return text.replace("\x00", "")
 
 
 def _intent_name(event: Dict[str, Any]) -> str | None:
@@ -166,7 +180,7 @@ async def handle_delivery(message: Any, store: FeedStore, retry_delay_s: float) 
     if row is not None:
         try:
             await asyncio.to_thread(store.write, row)
-        except sa.exc.SQLAlchemyError as error:
+        except RETRYABLE_ERRORS as error:
             logger.error(
                 "event feed: cannot write to the analytics database (%s); the event goes back to the queue",
                 error.__class__.__name__,
@@ -174,11 +188,20 @@ async def handle_delivery(message: Any, store: FeedStore, retry_delay_s: float) 
             await message.nack(requeue=True)
             await asyncio.sleep(retry_delay_s)
             return
+        except Exception:  # noqa: BLE001 - one delivery must not stop the feed: logged, then discarded
+            logger.exception("event feed: discarded a delivery the database refused (sender %s)", row.sender_id)
+            await message.reject(requeue=False)
+            return
     await message.ack()
 
 
 async def consume(
-    amqp_url: str, queue_name: str, store: FeedStore, stop: asyncio.Event, retry_delay_s: float = 2.0
+    amqp_url: str,
+    queue_name: str,
+    store: FeedStore,
+    stop: asyncio.Event,
+    retry_delay_s: float = 2.0,
+    exchange_name: str = DEFAULT_EXCHANGE,
 ) -> None:
     """Consume `queue_name` into `store` until `stop` is set (reconnecting when RabbitMQ goes away)."""
     import aio_pika
@@ -188,7 +211,7 @@ async def consume(
         channel = await connection.channel()
         await channel.set_qos(prefetch_count=10)
         # The same durable queue, bound to the same fanout exchange, that Rasa's broker declares.
-        exchange = await channel.declare_exchange("rasa-exchange", type=aio_pika.ExchangeType.FANOUT)
+        exchange = await channel.declare_exchange(exchange_name, type=aio_pika.ExchangeType.FANOUT)
         queue = await channel.declare_queue(queue_name, durable=True)
         await queue.bind(exchange, "")
         # One delivery at a time, so a database outage puts back one event, not ten in a burst.
@@ -207,8 +230,9 @@ async def consume(
 
 
 def amqp_url_from_environ(environ: Mapping[str, str]) -> str:
-    user = environ.get("RABBITMQ_USERNAME", "guest")
-    password = environ.get("RABBITMQ_PASSWORD", "guest")
+    """The broker's URL from RABBITMQ_HOST/PORT/USERNAME/PASSWORD, credentials quoted for a URL."""
+    user = quote(environ.get("RABBITMQ_USERNAME", "guest"), safe="")
+    password = quote(environ.get("RABBITMQ_PASSWORD", "guest"), safe="")
     host = environ.get("RABBITMQ_HOST", "127.0.0.1")
     port = environ.get("RABBITMQ_PORT", "5672")
     return f"amqp://{user}:{password}@{host}:{port}/"
@@ -216,20 +240,20 @@ def amqp_url_from_environ(environ: Mapping[str, str]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--amqp-url", default=None, help="default: from RABBITMQ_HOST/PORT/USERNAME/PASSWORD")
     parser.add_argument("--queue", default=os.environ.get("RABBITMQ_QUEUE", DEFAULT_QUEUE))
-    parser.add_argument("--database-url", default=None, help="default: the triage record's database")
+    parser.add_argument("--exchange", default=os.environ.get("RABBITMQ_EXCHANGE", DEFAULT_EXCHANGE))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    store = FeedStore(sa.create_engine(args.database_url or triage_database_url(os.environ), pool_pre_ping=True))
-    amqp_url = args.amqp_url or amqp_url_from_environ(os.environ)
+    # Credentials only from the environment, never on a command line `ps` shows.
+    store = FeedStore(sa.create_engine(triage_database_url(os.environ), pool_pre_ping=True))
+    amqp_url = amqp_url_from_environ(os.environ)
 
     async def run() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        await consume(amqp_url, args.queue, store, stop)
+        await consume(amqp_url, args.queue, store, stop, exchange_name=args.exchange)
 
     from aio_pika.exceptions import AMQPConnectionError
 

@@ -8,12 +8,11 @@ answer ends with, so no medical text is written here.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from functools import lru_cache
 from pathlib import Path
 
-from actions.content_base import ContentError, load_content_base
+import yaml
+
 from assistant.emergency_numbers import EmergencyNumbers, EmergencyNumbersError
 from assistant.tracker_store import TrackerStoreUnavailable
 
@@ -32,16 +31,24 @@ TOO_SLOW_TEXT = (
 FALLBACK_INSTRUCTION = "If this is an emergency, call your local emergency number now."
 
 
-@lru_cache(maxsize=1)
+_instruction: str | None = None
+
+
 def emergency_instruction(content_dir: Path = CONTENT_DIR) -> str:
-    """The content base's reminder, with the default emergency number phrase filled in."""
-    try:
-        reminder = load_content_base(content_dir, today=dt.date.today()).reminder
-        number = EmergencyNumbers.from_file().default
-    except (ContentError, EmergencyNumbersError, OSError) as error:
-        logger.error("Cannot read the emergency instruction for failure replies: %s", error)
-        return FALLBACK_INSTRUCTION
-    return reminder.replace("{emergency_number}", number)
+    """The content base's reminder (base.yml only: no topic's review date can take it away), with the
+    default emergency number phrase filled in. Read once; a failed read is tried again next time."""
+    global _instruction
+    if _instruction is None:
+        try:
+            base = yaml.safe_load((content_dir / "base.yml").read_text(encoding="utf-8"))
+            reminder = base["reminder"] if isinstance(base, dict) else None
+            if not isinstance(reminder, str) or not reminder.strip():
+                raise ValueError("base.yml has no reminder")
+            _instruction = reminder.strip().replace("{emergency_number}", EmergencyNumbers.from_file().default)
+        except (OSError, yaml.YAMLError, ValueError, EmergencyNumbersError) as error:
+            logger.error("Cannot read the emergency instruction for failure replies: %s", error)
+            return FALLBACK_INSTRUCTION
+    return _instruction
 
 
 def with_instruction(text: str) -> str:

@@ -103,3 +103,11 @@ def test_preflight_names_an_unreachable_event_broker(tmp_path: Path) -> None:
 def test_preflight_needs_no_broker_when_none_is_configured(tmp_path: Path) -> None:
     path = endpoints_file(tmp_path, "action_endpoint:\n  url: http://localhost:5055/webhook\n")
     assert check_event_broker(path) is None
+
+
+def test_preflight_reads_an_amqp_url_without_showing_its_password(tmp_path: Path) -> None:
+    path = endpoints_file(
+        tmp_path, "event_broker:\n  type: pika\n  url: amqp://rasa:s3cret@127.0.0.1:1/\n  queues:\n    - q\n"
+    )
+    problem = check_event_broker(path) or ""
+    assert "127.0.0.1:1" in problem and "s3cret" not in problem

@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Dict, List
 
+import pytest
+
 from actions.content_base import load_content_base
+from assistant.channels import failures
 from assistant.channels.failures import (
     STORE_UNAVAILABLE_TEXT,
     emergency_instruction,
@@ -93,3 +96,16 @@ async def test_every_failure_text_ends_with_the_content_bases_emergency_instruct
     assert emergency_instruction() == content.reminder.replace("{emergency_number}", default_number)
     for text in (failure_text(RuntimeError()), failure_text(TrackerStoreUnavailable("x")), too_slow_text()):
         assert text.endswith(emergency_instruction())
+
+
+def test_the_instruction_needs_only_base_yml_so_no_topics_review_date_can_take_it_away(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "base.yml").write_text((CONTENT_DIR / "base.yml").read_text())  # no topics at all
+    monkeypatch.setattr(failures, "_instruction", None)
+    reminder = load_content_base(CONTENT_DIR, today=CONTENT_DATE).reminder
+    assert failures.emergency_instruction(tmp_path) == reminder.replace("{emergency_number}", "{}").format(
+        EmergencyNumbers.from_file().default
+    )
+    monkeypatch.setattr(failures, "_instruction", None)
+    assert failures.emergency_instruction(tmp_path / "missing") == failures.FALLBACK_INSTRUCTION

@@ -1,8 +1,9 @@
 """The values for Rasa's official Helm charts (deploy/helm/) agree with what `make run-scaled` runs.
 
-No cluster here, so the chart is not installed: its endpoints are rendered the way the `rasa`
-chart's templates/config-map.yaml (RasaHQ/helm-charts, chart 1.17.8) renders them, each store's keys
-passed through but `enabled`, then `additionalEndpoints` as they are.
+No cluster or helm here, so the chart is not installed: its endpoints are rendered the way the `rasa`
+chart's templates/config-map.yaml (RasaHQ/helm-charts, chart 1.17.8) renders them. Our values are
+deep-merged into the chart's defaults (as helm does), each enabled store section is written key by key
+in Go's plain `key: value` format, then `additionalEndpoints` as YAML; the result is parsed as YAML.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict
 
+import pytest
 import yaml
 
 from evaluation.paths import ROOT
@@ -36,20 +38,66 @@ ACTION_CHART_KEYS = RASA_CHART_KEYS - {
     "rasa-action-server", "redis",
 }  # fmt: skip
 RENDERED_SECTIONS = {"trackerStore": "tracker_store", "lockStore": "lock_store", "eventBroker": "event_broker"}
+# The chart's own defaults for those sections (values.yaml of chart 1.17.8), which helm merges ours into.
+CHART_ENDPOINT_DEFAULTS: Dict[str, Any] = {
+    "trackerStore": {
+        "enabled": True, "type": "sql", "dialect": "postgresql", "url": "${DB_HOST}", "port": "${DB_PORT}",
+        "username": "${DB_USER}", "password": "${DB_PASSWORD}", "db": "${DB_DATABASE}", "login_db": "${DB_DATABASE}",
+    },
+    "lockStore": {
+        "enabled": False, "type": "redis", "url": "${REDIS_HOST}", "port": "${REDIS_PORT}",
+        "password": "${REDIS_PASSWORD}", "db": "1",
+    },
+    "eventBroker": {
+        "enabled": False, "type": "pika", "url": "${RABBITMQ_HOST}", "username": "${RABBITMQ_USERNAME}",
+        "password": "${RABBITMQ_PASSWORD}", "port": "${RABBITMQ_PORT}", "queues": ["rasa_production_events"],
+    },
+    "additionalEndpoints": {},
+}  # fmt: skip
 
 
 def load(name: str) -> Dict[str, Any]:
     return yaml.safe_load((HELM / name).read_text())
 
 
+def deep_merge(defaults: Dict[str, Any], ours: Dict[str, Any]) -> Dict[str, Any]:
+    """helm's merge of a values file into the chart's values: maps merge, a null removes a key."""
+    merged = dict(defaults)
+    for key, value in ours.items():
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def go_plain(value: Any) -> str:
+    """`{{ $value }}` in a Go template: a list prints as [a b], a bool as true/false."""
+    if isinstance(value, list):
+        return "[" + " ".join(go_plain(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
 def rendered_endpoints(values: Dict[str, Any]) -> Dict[str, Any]:
-    endpoints = values["applicationSettings"]["endpoints"]
-    rendered: Dict[str, Any] = {}
+    endpoints = deep_merge(CHART_ENDPOINT_DEFAULTS, values["applicationSettings"]["endpoints"])
+    lines = []
     for key, section in RENDERED_SECTIONS.items():
-        if endpoints.get(key, {}).get("enabled"):
-            rendered[section] = {k: v for k, v in endpoints[key].items() if k != "enabled"}
+        if endpoints[key].get("enabled"):
+            lines.append(f"{section}:")
+            lines += [f"  {k}: {go_plain(v)}" for k, v in endpoints[key].items() if k != "enabled"]
+    rendered = yaml.safe_load("\n".join(lines)) or {}
     rendered.update(endpoints.get("additionalEndpoints") or {})
     return rendered
+
+
+def test_the_render_would_catch_what_the_chart_does_to_a_list_in_a_store_section() -> None:
+    enabled = {"applicationSettings": {"endpoints": {"eventBroker": {"enabled": True, "queues": ["${Q}"]}}}}
+    with pytest.raises(yaml.YAMLError):  # `queues: [${Q}]`: braces inside a flow list
+        rendered_endpoints(enabled)
 
 
 def environment_names(env: list) -> set[str]:

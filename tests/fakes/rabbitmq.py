@@ -10,12 +10,16 @@ import aio_pika
 AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
 
 
-def delete_queue(name: str) -> None:
+def delete_queue(name: str, exchange: str | None = None) -> None:
+    """Delete the queue `name` (and `exchange`, when the test declared its own)."""
+
     async def delete() -> None:
         connection = await aio_pika.connect_robust(AMQP_URL)
         try:
             channel = await connection.channel()
             await channel.queue_delete(name)
+            if exchange:
+                await channel.exchange_delete(exchange)
         finally:
             await connection.close()
 

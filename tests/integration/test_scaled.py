@@ -90,7 +90,7 @@ def _scaled_stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory, da
     assistant = start(data_dir, timeout=360, extra_env=env)
     yield Scaled(assistant, database, replica_ports)
     assistant.stop()
-    delete_queue(env["RABBITMQ_QUEUE"])
+    delete_queue(env["RABBITMQ_QUEUE"], env["RABBITMQ_EXCHANGE"])
 
 
 def user_turns(events: List[Dict[str, Any]]) -> List[str]:

@@ -23,7 +23,15 @@ from actions.data_deletion import deletion_requests
 from actions.data_deletion import metadata as deletion_metadata
 from staff_console.analytics import build_report, read_user_messages, read_user_messages_from_feed
 from staff_console.deletions import carry_out_deletions
-from staff_console.event_feed import FeedRow, FeedStore, NotAnEvent, consume, feed_messages, feed_row
+from staff_console.event_feed import (
+    FeedRow,
+    FeedStore,
+    NotAnEvent,
+    amqp_url_from_environ,
+    consume,
+    feed_messages,
+    feed_row,
+)
 from staff_console.retention import purge
 from staff_console.store import ConsoleStore
 from tests.fakes.postgres import database_url, throwaway_database
@@ -72,6 +80,23 @@ def test_events_other_than_a_users_message_are_skipped() -> None:
 def test_a_delivery_that_is_not_a_rasa_event_is_refused_with_a_reason(body: bytes) -> None:
     with pytest.raises(NotAnEvent):
         feed_row(body)
+
+
+@pytest.mark.parametrize("timestamp", ["NaN", "Infinity", 1e20, -5])
+def test_a_timestamp_that_is_not_a_time_is_refused(timestamp) -> None:
+    body = json.dumps({"event": "user", "sender_id": "widget-1", "timestamp": timestamp, "text": "hi"}).encode()
+    with pytest.raises(NotAnEvent):
+        feed_row(body)
+
+
+def test_nul_characters_are_dropped_before_they_reach_the_database() -> None:
+    row = feed_row(user_event("widget-\u00001", "what\u0000 is this", "nlu_fallback", message_id="m\u00001"))
+    assert row is not None and "\x00" not in row.sender_id + row.message_id + row.text
+
+
+def test_the_brokers_credentials_are_quoted_in_its_url() -> None:
+    url = amqp_url_from_environ({"RABBITMQ_USERNAME": "rasa", "RABBITMQ_PASSWORD": "a/b#c?d", "RABBITMQ_HOST": "mq"})
+    assert url == "amqp://rasa:a%2Fb%23c%3Fd@mq:5672/"
 
 
 # The table
@@ -140,7 +165,12 @@ def test_a_users_delete_my_data_request_removes_their_feed_rows(tmp_path, sqlite
 def queue_name() -> Iterator[str]:
     name = f"test_feed_{uuid.uuid4().hex[:8]}"
     yield name
-    delete_queue(name)
+    delete_queue(name, exchange_of(name))
+
+
+def exchange_of(queue: str) -> str:
+    """Each test's own exchange: every queue bound to one fanout exchange gets all its events."""
+    return f"{queue}_exchange"
 
 
 @pytest.fixture
@@ -160,7 +190,9 @@ async def wait_for(condition: Callable[[], bool], timeout: float = 15.0) -> None
 class RunningConsumer:
     def __init__(self, queue: str, store: FeedStore) -> None:
         self.stop = asyncio.Event()
-        self.task = asyncio.create_task(consume(AMQP_URL, queue, store, self.stop, retry_delay_s=0.2))
+        self.task = asyncio.create_task(
+            consume(AMQP_URL, queue, store, self.stop, retry_delay_s=0.2, exchange_name=exchange_of(queue))
+        )
 
     async def close(self) -> None:
         self.stop.set()
@@ -168,7 +200,7 @@ class RunningConsumer:
 
 
 async def broker_for(queue: str) -> PikaEventBroker:
-    broker = PikaEventBroker("127.0.0.1", "guest", "guest", port=5672, queues=[queue])
+    broker = PikaEventBroker("127.0.0.1", "guest", "guest", port=5672, queues=[queue], exchange_name=exchange_of(queue))
     await broker.connect()
     return broker
 
@@ -220,7 +252,7 @@ async def test_the_feed_counts_what_the_tracker_store_holds(postgres: str, queue
 async def publish(queue: str, *bodies: bytes) -> None:
     connection = await aio_pika.connect_robust(AMQP_URL)
     channel = await connection.channel()
-    exchange = await channel.declare_exchange("rasa-exchange", type=aio_pika.ExchangeType.FANOUT)
+    exchange = await channel.declare_exchange(exchange_of(queue), type=aio_pika.ExchangeType.FANOUT)
     queue_ = await channel.declare_queue(queue, durable=True)
     await queue_.bind(exchange, "")
     for body in bodies:
@@ -275,3 +307,24 @@ async def test_while_the_database_is_down_events_wait_in_the_queue_and_are_store
     assert await queued(queue_name) == 0
     store.engine.dispose()
     direct.engine.dispose()
+
+
+async def test_a_row_the_database_refuses_for_good_is_discarded_and_the_rest_go_on(
+    feed_store: FeedStore, queue_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write = feed_store.write
+
+    def refuse_one(row: FeedRow) -> bool:
+        if row.message_id == "poison":
+            raise sa.exc.DataError("INSERT", {}, ValueError("value out of range"))
+        return write(row)
+
+    monkeypatch.setattr(feed_store, "write", refuse_one)
+    bodies = [user_event("widget-7", "hi", "greet", message_id=m) for m in ("poison", "after-1", "after-2")]
+    await publish(queue_name, *bodies)
+    consumer = RunningConsumer(queue_name, feed_store)
+    await wait_for(lambda: len(feed_store.rows_since(dt.date(2020, 1, 1))) == 2)
+    await asyncio.sleep(0.3)
+    await consumer.close()
+    assert sorted(r.message_id for r in feed_store.rows_since(dt.date(2020, 1, 1))) == ["after-1", "after-2"]
+    assert await queued(queue_name) == 0  # discarded, not requeued for ever
