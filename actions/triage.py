@@ -93,8 +93,9 @@ class TriageLog:
         self.engine = sa.create_engine(self.url, future=True, connect_args=connect_args)
         metadata.create_all(self.engine)
 
-    def record(self, event: TriageEvent) -> bool:
-        """Write `event`; False when the same message's record of that category is already there."""
+    def record(self, event: TriageEvent, only_if: "sa.sql.ColumnElement[bool] | None" = None) -> bool:
+        """Write `event`; False when the same message's record of that category is already there, or
+        when `only_if` (a condition checked in the same statement) does not hold."""
         row = {
             "created_at": event.created_at or now_iso(),
             "message_at": event.message_at,
@@ -106,12 +107,18 @@ class TriageLog:
             "source": event.source,
             "details": json.dumps(event.details, sort_keys=True),
         }
+        if only_if is None:
+            statement = triage_events.insert().values(**row)
+        else:
+            columns = list(row)
+            values = sa.select(*(sa.literal(row[c], triage_events.c[c].type) for c in columns)).where(only_if)
+            statement = triage_events.insert().from_select(columns, values)
         try:
             with self.engine.begin() as connection:
-                connection.execute(triage_events.insert().values(**row))
+                written = connection.execute(statement).rowcount
         except sqlalchemy.exc.IntegrityError:
             return False
-        return True
+        return written != 0
 
     def recent(self, limit: int = 50) -> List[TriageEvent]:
         query = sa.select(triage_events).order_by(triage_events.c.id.desc()).limit(limit)

@@ -89,12 +89,19 @@ class TriageRebuilder:
         with engine.connect() as connection:  # read all first: an open SQLite read would block the writes
             rows = connection.execute(query).all()
             found = [e for e in (self._event(connection, row) for row in rows) if e is not None]
-        written = [event for event in found if self.log.record(event)]
+        # Written only while the conversation is still stored, checked in the insert itself: a user's
+        # "delete my data" carried out between this pass's read and its write must not bring back
+        # the record it deleted.
+        written = [event for event in found if self.log.record(event, only_if=self._still_stored(event))]
         if rows:
             self._last_id = max(self._last_id or 0, max(row.id for row in rows))
         elif self._last_id is None:
             self._last_id = 0
         return written
+
+    @staticmethod
+    def _still_stored(event: TriageEvent) -> "sa.sql.ColumnElement[bool]":
+        return sa.exists(sa.select(EVENTS.c.sender_id).where(EVENTS.c.sender_id == event.sender_id))
 
     def _event(self, connection: sa.engine.Connection, row: Any) -> TriageEvent | None:
         details: Dict[str, Any] = {"rebuilt_from": "tracker events"}

@@ -109,3 +109,21 @@ def test_the_first_pass_looks_back_only_as_far_as_asked(tmp_path) -> None:
     log = TriageLog(url)
     assert TriageRebuilder(log, lookback_s=60).run_once(now=stored_at + 3600) == []
     assert len(TriageRebuilder(log, lookback_s=7200).run_once(now=stored_at + 3600)) == 1
+
+
+def test_a_conversation_deleted_between_the_read_and_the_write_does_not_get_its_record_back(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    save(database_url, "forgotten", emergency_turn())
+    log = TriageLog(database_url)
+    record = log.record
+
+    def deleted_meanwhile(event, only_if=None):  # the user's "delete my data" lands mid-pass
+        with log.engine.begin() as connection:
+            connection.execute(sa.text("DELETE FROM events WHERE sender_id = :s"), {"s": event.sender_id})
+        return record(event, only_if=only_if)
+
+    monkeypatch.setattr(log, "record", deleted_meanwhile)
+    assert TriageRebuilder(log).run_once() == []
+    assert log.recent() == []
+    log.dispose()
