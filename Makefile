@@ -126,10 +126,16 @@ benchmark: train ## Latency, throughput and memory of the assistant (see README,
 
 AUDIT_VENV := .build/audit-venv
 
-$(AUDIT_VENV)/bin/pip-audit: requirements-pip.txt requirements-audit.txt
-	@python=$${PYTHON:-$$(scripts/find_python.sh)} && "$$python" -m venv $(AUDIT_VENV)
-	@$(AUDIT_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements-pip.txt
-	@$(AUDIT_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements-audit.txt
+PROFILE_VENV := .build/profile-venv
+
+# A tool in a venv of its own (so its libraries never mix with the assistant's): the venv is the
+# directory above the target's bin/, the tool's pins its own requirements file; the pinned pip first.
+$(AUDIT_VENV)/bin/pip-audit: requirements-audit.txt
+$(PROFILE_VENV)/bin/py-spy: requirements-profile.txt
+$(AUDIT_VENV)/bin/pip-audit $(PROFILE_VENV)/bin/py-spy: requirements-pip.txt
+	@python=$${PYTHON:-$$(scripts/find_python.sh)} && "$$python" -m venv $(patsubst %/bin,%,$(@D))
+	@$(@D)/python -m pip install -q --disable-pip-version-check -r requirements-pip.txt
+	@$(@D)/python -m pip install -q --disable-pip-version-check -r $(filter-out requirements-pip.txt,$^)
 	@touch $@
 
 audit: setup $(AUDIT_VENV)/bin/pip-audit ## Known vulnerabilities in the pinned packages (pip-audit; needs its advisory service)
@@ -137,14 +143,6 @@ audit: setup $(AUDIT_VENV)/bin/pip-audit ## Known vulnerabilities in the pinned 
 
 bench: train spacy-model test-services ## This assistant against a stock `rasa init` one, and two replicas against one (results/bench/)
 	@$(PY) -m scripts.bench $(if $(SKIP_TRAINING),--skip-training)
-
-PROFILE_VENV := .build/profile-venv
-
-$(PROFILE_VENV)/bin/py-spy: requirements-pip.txt requirements-profile.txt
-	@python=$${PYTHON:-$$(scripts/find_python.sh)} && "$$python" -m venv $(PROFILE_VENV)
-	@$(PROFILE_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements-pip.txt
-	@$(PROFILE_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements-profile.txt
-	@touch $@
 
 profile: train $(PROFILE_VENV)/bin/py-spy ## Where a message's time goes in the Rasa server (py-spy; results/profile/)
 	@$(PY) -m scripts.profile_server --py-spy $(PROFILE_VENV)/bin/py-spy
