@@ -27,7 +27,6 @@ import tempfile
 import threading
 import time
 import urllib.error
-import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from typing import Any, Callable, Dict, List, Sequence, Tuple
 from evaluation.paths import ROOT
 from evaluation.running import free_port, pid_of, scaled_environment, start_assistant
 from evaluation.sets import readable_safety_examples
-from scripts.benchmark import percentiles
+from scripts.benchmark import percentiles, post, status_mb
 
 RASA = [sys.executable, "-m", "rasa"]
 ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": str(ROOT)}
@@ -50,22 +49,8 @@ TARGETS = {"median_latency_ratio": 0.5, "throughput_ratio": 2.0, "peak_memory_ra
 EMERGENCY_P95_TARGET_MS = 300.0
 
 
-def post(url: str, sender: str, text: str, timeout: float = 60) -> Tuple[float, List[Dict[str, Any]]]:
-    body = json.dumps({"sender": sender, "message": text}).encode()
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
-    start = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        replies = json.loads(response.read() or b"[]")
-    return (time.perf_counter() - start) * 1000, replies
-
-
 def peak_rss_mb(pid: int | None) -> float | None:
-    if pid is None:
-        return None
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return None
+    return None if pid is None else status_mb(pid, "VmHWM")
 
 
 def wait_for_first_answer(url: str, started: float, timeout: float = 600) -> float:

@@ -19,7 +19,7 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Dict, List
+from typing import Any, Dict, List, Tuple
 
 from evaluation.models import latest_model
 from evaluation.paths import ROOT
@@ -37,11 +37,16 @@ def percentiles(samples_ms: List[float]) -> Dict[str, float]:
     }
 
 
-def rss_mb(pid: int) -> float:
+def status_mb(pid: int, field: str) -> float | None:
+    """A memory field of /proc/<pid>/status in MB: VmRSS (resident now), VmHWM (resident at its peak)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
+    return None
+
+
+def rss_mb(pid: int) -> float:
+    return status_mb(pid, "VmRSS") or 0.0
 
 
 def bench_detector(texts: List[str]) -> Dict:
@@ -81,13 +86,14 @@ def bench_model(texts: List[str]) -> Dict:
     }
 
 
-def post(url: str, sender: str, text: str) -> float:
+def post(url: str, sender: str, text: str, timeout: float = 60) -> Tuple[float, List[Dict[str, Any]]]:
+    """One REST message: the milliseconds until the whole answer was read, and its replies."""
     body = json.dumps({"sender": sender, "message": text}).encode()
     request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
     start = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=60) as response:
-        response.read()
-    return (time.perf_counter() - start) * 1000
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        answer = response.read()
+    return (time.perf_counter() - start) * 1000, json.loads(answer or b"[]")
 
 
 def bench_server(texts: List[str], concurrency: int, requests_total: int) -> Dict:
@@ -97,14 +103,14 @@ def bench_server(texts: List[str], concurrency: int, requests_total: int) -> Dic
             url = assistant.rasa_url + "/webhooks/rest/webhook"
             post(url, "warm-up", "hello")
             # Conversations of ten messages each, as people have them (and within the per-sender rate limit).
-            sequential = [post(url, f"bench-seq-{n // 10}", text) for n, text in enumerate(texts[:100])]
+            sequential = [post(url, f"bench-seq-{n // 10}", text)[0] for n, text in enumerate(texts[:100])]
             jobs = [
                 (f"bench-{i % concurrency}-{i // (concurrency * 10)}", texts[i % len(texts)])
                 for i in range(requests_total)
             ]
             start = time.perf_counter()
             with ThreadPoolExecutor(max_workers=concurrency) as pool:
-                concurrent = list(pool.map(lambda job: post(url, *job), jobs))
+                concurrent = list(pool.map(lambda job: post(url, *job)[0], jobs))
             elapsed = time.perf_counter() - start
             port = assistant.rasa_url.rsplit(":", 1)[1]
             rasa_pid = pid_of("assistant.rasa_server", f"--port {port}")

@@ -24,7 +24,7 @@ from typing import Dict, List, Sequence, Tuple
 from evaluation.paths import ROOT
 from evaluation.running import pid_of, start_assistant
 from evaluation.sets import readable_safety_examples
-from scripts.bench import post
+from scripts.benchmark import post
 
 # A part of the handling: (label, a frame on the stack that marks it, as "function (path").
 PARTS: List[Tuple[str, str]] = [
