@@ -5,7 +5,6 @@ machine's PostgreSQL (the scaled-out set-up)."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 from typing import Iterator
 
 import pytest
@@ -16,9 +15,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.triage import ActionRecordTriage, TriageLog
 from actions.triage_rebuild import TriageRebuilder
+from tests.fakes.postgres import database_url as postgres_url
+from tests.fakes.postgres import throwaway_database
 from tests.fakes.tracker_events import emergency_turn, handoff_turn, save
-
-POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -27,16 +26,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'conversations.db'}"
         return
-    name = f"triage_test_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{POSTGRES}/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_database("triage_test") as name:
+        yield postgres_url(name)
 
 
 def test_a_safety_reply_the_action_server_missed_is_rebuilt_with_its_evidence(database_url: str) -> None:
