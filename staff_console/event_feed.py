@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -71,15 +72,6 @@ class FeedRow:
     intent_name: str | None
     text: str
 
-    def as_dict(self) -> Dict[str, Any]:
-        return {
-            "sender_id": self.sender_id,
-            "message_id": self.message_id,
-            "timestamp": self.timestamp,
-            "intent_name": self.intent_name,
-            "text": self.text,
-        }
-
 
 def feed_row(body: bytes) -> FeedRow | None:
     """The row a delivery becomes: None for events other than a user's message."""
@@ -131,8 +123,11 @@ class FeedStore:
         self._created = False
 
     def ensure_table(self) -> None:
+        """The feed table, and the deletion requests each write checks (the action server's table,
+        created here too when no one has asked yet), once."""
         if not self._created:
             metadata.create_all(self.engine, tables=[feed_messages])
+            deletion_requests.metadata.create_all(self.engine, tables=[deletion_requests])
             self._created = True
 
     def write(self, row: FeedRow) -> bool:
@@ -143,15 +138,13 @@ class FeedStore:
             with self.engine.begin() as connection:
                 if self._deleted_after(connection, row):
                     return False
-                connection.execute(feed_messages.insert().values(**row.as_dict()))
+                connection.execute(feed_messages.insert().values(**dataclasses.asdict(row)))
         except sa.exc.IntegrityError:
             return False
         return True
 
     @staticmethod
     def _deleted_after(connection: sa.engine.Connection, row: FeedRow) -> bool:
-        if not sa.inspect(connection).has_table(deletion_requests.name):
-            return False
         sent = dt.datetime.fromtimestamp(row.timestamp, dt.timezone.utc).isoformat()
         query = sa.select(deletion_requests.c.id).where(
             deletion_requests.c.sender_id == row.sender_id,
