@@ -18,6 +18,7 @@ cache. Writes results/bench/bench.json and results/bench/table.md, and prints th
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import shutil
@@ -77,9 +78,6 @@ class Load:
     emergency: Dict[str, float] | None = None
     emergency_replies_ok: bool | None = None
     errors: int = 0
-
-    def as_dict(self) -> Dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items()}
 
 
 def run_load(url: str, texts: Sequence[str], with_emergencies: Callable[[str], bool] | None = None) -> Load:
@@ -146,9 +144,6 @@ class ServerResult:
     rasa_peak_mb: float | None
     other_peak_mb: Dict[str, float | None] = field(default_factory=dict)
     training_s: float | None = None
-
-    def as_dict(self) -> Dict[str, Any]:
-        return {**{k: v for k, v in self.__dict__.items() if k != "load"}, "load": self.load.as_dict()}
 
 
 def timed(command: List[str], cwd: Path, env: Dict[str, str], log: Path) -> float:
@@ -332,7 +327,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ).stdout.strip()
     header = f"Measured {stamp} UTC, commit {commit}, {os.cpu_count()} cores, Rasa 3.6.21, REST."
     (out / "bench.json").write_text(
-        json.dumps({"measured": stamp, "commit": commit, "results": [r.as_dict() for r in results]}, indent=2)
+        json.dumps({"measured": stamp, "commit": commit, "results": [dataclasses.asdict(r) for r in results]}, indent=2)
     )
     (out / "table.md").write_text("\n".join([header, "", *lines]) + "\n")
     print(header)
