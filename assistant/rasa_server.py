@@ -14,8 +14,10 @@ wait for TensorFlow to build its graphs (about 9 s on 2 cores, which the REST
 reply deadline would turn into an error). The API's routes that load, train or test a
 model are refused (403) even with the token: a model file is code (Rasa 3.6 loads some
 classifiers with skops 0.9.0, CVE-2025-54412/54413), and this assistant only runs the
-model it was started with. The action server's replies are checked against Rasa's schema with a
-validator built once (assistant/action_response.py), not rebuilt for every reply.
+model it was started with. Rasa's structured log is configured at the server's log level, as
+`rasa run` does, so user messages are not written to the log at the default level. The
+action server's replies are checked against Rasa's schema with a validator built once
+(assistant/action_response.py), not rebuilt for every reply.
 """
 
 from __future__ import annotations
@@ -97,10 +99,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     from rasa.shared.constants import DEFAULT_MODELS_PATH
     from rasa.shared.utils.common import minimal_kwargs
     from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
     from rasa.utils.tensorflow import environment as tf_environment
 
     args = create_argument_parser().parse_args(["run", *(sys.argv[1:] if argv is None else argv)])
-    configure_logging_and_warnings(args.loglevel, args.logging_config_file, warn_only_once=True)
+    configure_logging_and_warnings(
+        args.loglevel, args.logging_config_file, warn_only_once=True, filter_repeated_logs=True
+    )
+    # As `rasa run` does (rasa/__main__.py). Unconfigured, structlog prints every debug event
+    # of Rasa's processor and policies, each message's text and slots among them.
+    configure_structlog(args.loglevel)
     tf_environment.setup_tf_environment()
     timeout_s = float(os.environ.get("ACTION_TIMEOUT_S", DEFAULT_ACTION_TIMEOUT_S))
     token = api_token(os.environ)

@@ -26,3 +26,14 @@ def test_each_target_is_a_ratio_to_stock_and_says_whether_it_is_met() -> None:
     assert targets["peak memory, ours / stock"].endswith("| 1.2 | ≤ 1.0 | no |")
     assert targets["two replicas / one, throughput"].endswith("| 1.5 | ≥ 1.6 | no |")
     assert "| emergency reply p95 at 20 senders (ms) | 250.0 | ≤ 300.0 | yes |" in lines
+    assert "| emergency reply p95 at 20 senders asking questions (ms) | None | ≤ 300.0 | no |" in lines
+
+
+def test_the_emergency_among_questions_is_its_own_row_and_target() -> None:
+    stock = result("stock rasa init", 80.0, 25.0, 1000.0)
+    ours = result("this assistant", 40.0, 50.0, 1200.0, emergency_p95=900.0)
+    ours.questions_load = result("questions", 40.0, 50.0, 1200.0, emergency_p95=180.0).load
+    lines = table([stock, ours])
+    assert "| emergency reply p95, 20 senders asking topic questions (ms) | – | 180.0 |" in lines
+    assert "| emergency reply p95 at 20 senders (ms) | 900.0 | ≤ 300.0 | no |" in lines
+    assert "| emergency reply p95 at 20 senders asking questions (ms) | 180.0 | ≤ 300.0 | yes |" in lines

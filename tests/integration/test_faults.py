@@ -101,3 +101,12 @@ def test_hung_then_crashed_action_server(assistant: RunningAssistant) -> None:
 
     assert wait_until(lambda: rebuilt() == ["faults-1", "faults-1", "faults-es", "faults-es"], 30), rebuilt()
     log.dispose()
+
+
+def test_the_server_log_does_not_keep_what_people_write(assistant: RunningAssistant) -> None:
+    # Rasa's structured log, left unconfigured, prints each message's text at debug level.
+    private = "my neighbour mrs quigglesworth asked why screws get loose"
+    say(assistant, "log-check", private)
+    log = (assistant.log_dir / "rasa.log").read_text()
+    assert "quigglesworth" not in log
+    assert "[debug" not in log

@@ -782,6 +782,65 @@ SIXTEENTH_ROUND = [
     ("they say screws come out of the skin with age", None),
 ]
 
+SEVENTEENTH_ROUND = [
+    # Peeping, peeking and piercing; the passive "can be seen" in a sore; metal said for sure with an
+    # article; the screw touched through a hole.
+    ("a bit of the hardware peeps through my scar now", EXPOSED_HARDWARE),
+    ("the screw peeks out when I bend over", EXPOSED_HARDWARE),
+    ("there's a sharp grey point piercing the skin over my lower back", EXPOSED_HARDWARE),
+    ("something metallic can be seen at the bottom of the sore on her back", EXPOSED_HARDWARE),
+    ("my son had a look and there's definitely a bit of metal in the tiny hole on my scar", EXPOSED_HARDWARE),
+    ("there's a metal end in the small crater at the top of my wound", EXPOSED_HARDWARE),
+    ("there's a hole in my scar where the screw can be touched", EXPOSED_HARDWARE),
+    # Spanish diminutives and regional words (clavito, varillita, bulón, llaguita, escara,
+    # lastimadura), "se aprecia", "se distingue", "se alcanza a ver", touching it with a finger, the
+    # implant called a "prótesis", and metal at the bottom in mixed Spanish and English.
+    ("le salió una llaguita a mi abuela cerca de la cicatriz y se le ve un clavito", EXPOSED_HARDWARE),
+    ("se alcanza a ver la varillita en el fondo de la herida", EXPOSED_HARDWARE),
+    ("se le ve un bulón en la lastimadura de la espalda", EXPOSED_HARDWARE),
+    ("tengo una escara en la espalda y en el fondo se ve el metal", EXPOSED_HARDWARE),
+    ("se aprecian los tornillos en la herida de mi madre", EXPOSED_HARDWARE),
+    ("mi mamá tiene una úlcera en la espalda y se le distingue la placa", EXPOSED_HARDWARE),
+    ("a mi marido se le está saliendo la prótesis por la herida", EXPOSED_HARDWARE),
+    ("puedo tocar la placa con el dedo por un agujerito de la cicatriz", EXPOSED_HARDWARE),
+    ("the herida won't close and there's metal at the bottom", EXPOSED_HARDWARE),
+    ("la scar no cierra y al fondo hay un tornillo", EXPOSED_HARDWARE),
+    # Voice dictation: punctuation said aloud ends a clause, so a "no" before it negates nothing after.
+    ("te escribo por voz coma no me puedo agachar bien coma se me ve el tornillo en la herida punto", EXPOSED_HARDWARE),
+    ("I cannot twist round comma my wife says there is a rod sticking out of the scar full stop", EXPOSED_HARDWARE),
+    # ...and the new cues do not hide a report: a check that found it, metal out that catches on
+    # furniture, a long-healed wound that has opened today.
+    ("I was checking for redness and found a screw poking out of my scar", EXPOSED_HARDWARE),
+    ("the screw sticking out of my back caught on the door frame", EXPOSED_HARDWARE),
+    ("my wound has been healed for years but today I can see the rod through a hole", EXPOSED_HARDWARE),
+    # Red flags: feeling "no longer" there, strength lost day by day.
+    ("I can no longer feel the toilet paper when I wipe", NEURO_RED_FLAG),
+    ("since Friday I can no longer feel when I need to pee", NEURO_RED_FLAG),
+    ("my legs are getting weaker by the day", NEURO_RED_FLAG),
+    ("voy perdiendo fuerza en las piernas desde el lunes", NEURO_RED_FLAG),
+    ("cada día me cuesta más mover las piernas", NEURO_RED_FLAG),
+    # Not reports: a screw or nail in furniture or a floor, a wound healed since, how a professional
+    # should explain it, routine checks, someone called Rod out of theatre, pins in a limb, a long
+    # story healed for years, a wound that looks fine, thanks, a definition, "en el fondo" as "really".
+    ("a nail is poking out of the floorboard in the bathroom, I have rods in my back", None),
+    ("there's a screw poking out of the bed frame, it keeps catching my leg since my fusion", None),
+    ("The hole where the rod was showing has fully healed since my washout", None),
+    ("As a physio, how do I explain to patients what exposed metalwork looks like?", None),
+    ("My dad has rods in his spine, should we be checking his back for screws coming out?", None),
+    ("Rod came out of theatre an hour ago, when can he eat?", None),
+    ("My husband Rod is out of surgery, when can I see him?", None),
+    ("The k-wires in my finger are sticking out, the hand clinic said that's normal", None),
+    ("the pins in my granddaughter's hand are poking out, is that normal?", None),
+    (
+        "Years ago a rod poked through my skin. It was removed in 2016 and has been fine ever since. Is swimming ok?",
+        None,
+    ),
+    ("la herida se ve bien, el tornillo no se nota", None),
+    ("gracias, se aprecia la ayuda, el tornillo me sigue doliendo", None),
+    ("Exposed hardware is when metal can be seen through the skin", None),
+    ("en el fondo hay un problema con mis tornillos, me duelen", None),
+]
+
 # Each tuning round's generalisations: one row a behaviour, grouped by the round that added it.
 ROUNDS = {
     "sixth": SIXTH_ROUND,
@@ -794,6 +853,7 @@ ROUNDS = {
     "fourteenth": FOURTEENTH_ROUND,
     "fifteenth": FIFTEENTH_ROUND,
     "sixteenth": SIXTEENTH_ROUND,
+    "seventeenth": SEVENTEENTH_ROUND,
 }
 
 
