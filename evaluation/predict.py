@@ -8,8 +8,13 @@ from typing import Any, Dict, List, Sequence
 
 
 def load_agent(model: Path) -> Any:
-    from rasa.core.agent import Agent
+    import logging
 
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    # Unconfigured, Rasa's structlog prints a debug line with the text of every message parsed.
+    configure_structlog(logging.INFO)
     return Agent.load(str(model))
 
 
