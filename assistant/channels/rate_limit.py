@@ -3,8 +3,9 @@
 A token bucket per sender: `burst` messages at once, refilled at `per_minute`. The defaults
 (20 at once, 30 a minute) are far above what a person types, so a refusal means a script or a
 stuck client; the refused message is answered 429 with how long to wait, never dropped in
-silence. Buckets live in the process: with several replicas each keeps its own (a sender's
-limit is at most the replica count times the setting; sticky sessions keep the widget on one).
+silence, and since it went unread the refusal carries the emergency instruction. Buckets live
+in the process: with several replicas each keeps its own (a sender's limit is at most the
+replica count times the setting; sticky sessions keep the widget on one).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Callable, Dict
+
+from assistant.channels.failures import with_instruction
 
 DEFAULT_BURST = 20
 DEFAULT_PER_MINUTE = 30.0
@@ -69,5 +72,8 @@ class SenderRateLimiter:
 
 
 def refusal_text(wait_s: int) -> str:
-    """What the sender is told when a message is refused."""
-    return f"Too many messages from this conversation at once. Please wait {wait_s} s and send it again."
+    """What the sender is told when a message is refused: the refused message went unread, so the
+    emergency instruction comes with it, as with every failure reply (assistant/channels/failures.py)."""
+    return with_instruction(
+        f"Too many messages from this conversation at once. Please wait {wait_s} s and send it again."
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.channels.failures import emergency_instruction
 from assistant.channels.rate_limit import SenderRateLimiter, refusal_text
 
 
@@ -57,6 +58,11 @@ def test_nonsense_settings_are_refused() -> None:
 
 def test_the_refusal_says_how_long_to_wait() -> None:
     assert "wait 7 s" in refusal_text(7)
+
+
+def test_the_refusal_ends_with_the_emergency_instruction() -> None:
+    # The refused message went unread: it may have been an emergency.
+    assert refusal_text(7).endswith(emergency_instruction())
 
 
 def test_a_channel_reads_its_limit_from_credentials() -> None:
