@@ -37,6 +37,7 @@ from assistant.channels.platform import (
     JsonApi,
     RecentIds,
     conversation_id,
+    handle_or_tell,
     platform_recipient,
     secrets_from_environment,
     split_for_platform,
@@ -165,6 +166,7 @@ class VerifiedMessengerInput(FacebookInput):
         super().__init__(verify_token, app_secret, page_access_token)
         self.graph_url = graph_url
         self._handled = RecentIds()
+        self._told = RecentIds()  # events whose failure the person was told about
         self._replies: MessengerReplies | None = None
 
     @property
@@ -220,10 +222,10 @@ class VerifiedMessengerInput(FacebookInput):
                 if not incoming.text:
                     await replies.send_text_message(incoming.sender_id, note)
                 else:
-                    # A failure answers 500, so Meta delivers the event again; nothing was saved.
-                    await on_new_message(
-                        UserMessage(incoming.text, replies, incoming.sender_id, input_channel=self.name())
-                    )
+                    # A failure tells the person and answers 500, so Meta delivers the event again;
+                    # nothing was saved.
+                    message = UserMessage(incoming.text, replies, incoming.sender_id, input_channel=self.name())
+                    await handle_or_tell(on_new_message, message, incoming.update_id, self._told)
                 self._handled.add(incoming.update_id)
             return response.text("EVENT_RECEIVED")
 

@@ -14,10 +14,12 @@ import json
 import logging
 import os
 from dataclasses import dataclass
-from typing import Any, Deque, Dict, List, Mapping, Set
+from typing import Any, Awaitable, Callable, Deque, Dict, List, Mapping, Set
 
 import aiohttp
+from rasa.core.channels.channel import UserMessage
 
+from assistant.channels.failures import failure_text
 from assistant.notice import standing_notice
 
 logger = logging.getLogger(__name__)
@@ -123,6 +125,33 @@ class RecentIds:
             self._seen.discard(self._order[0])
         self._order.append(identifier)
         self._seen.add(identifier)
+
+
+async def handle_or_tell(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    message: UserMessage,
+    update_id: str | None = None,
+    told: RecentIds | None = None,
+) -> None:
+    """Handle `message`; when that fails, tell the person so (with the emergency instruction) and re-raise.
+
+    The failed message may have been an emergency that nothing read, and a platform that
+    redelivers it after an error status (Telegram, Messenger) is silent meanwhile. `told`
+    keeps the update ids already told about, so redeliveries of one update during a long
+    outage send the failure reply once, not once per retry.
+    """
+    try:
+        await on_new_message(message)
+    except Exception as error:  # noqa: BLE001 - the channel boundary: re-raised once the person is told
+        if update_id is not None and told is not None:
+            if told.seen(update_id):
+                raise
+            told.add(update_id)
+        try:
+            await message.output_channel.send_text_message(message.sender_id, failure_text(error))
+        except PlatformApiError as unsent:
+            logger.error("Could not tell %s that their message failed: %s", message.input_channel, unsent)
+        raise
 
 
 def text_only_note() -> str:

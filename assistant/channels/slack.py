@@ -31,6 +31,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from assistant.channels.platform import (
     ChannelNotConfigured,
     conversation_id,
+    handle_or_tell,
     platform_recipient,
     secrets_from_environment,
     split_for_platform,
@@ -139,7 +140,7 @@ class VerifiedSlackInput(SlackInput):
         return SlackReplies(self.slack_token, self.api_url, channel or self.slack_channel, thread_id)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
+        webhook = super().blueprint(told_on_failure(on_new_message))
 
         @webhook.on_request
         async def refuse_unsigned(request: Request) -> HTTPResponse | None:
@@ -153,3 +154,19 @@ class VerifiedSlackInput(SlackInput):
             return None
 
         return webhook
+
+
+def told_on_failure(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+) -> Callable[[UserMessage], Awaitable[None]]:
+    """`on_new_message` for Rasa's Slack connector, which answers Slack 200 and then handles the
+    message in a background task whose failure nobody would hear of: the person is told instead
+    (with the emergency instruction), and the failure is logged. Slack will not deliver it again."""
+
+    async def handle(message: UserMessage) -> None:
+        try:
+            await handle_or_tell(on_new_message, message)
+        except Exception:  # noqa: BLE001 - the task's end: logged, and the person was told
+            logger.exception("Handling a Slack message failed")
+
+    return handle

@@ -38,6 +38,7 @@ from assistant.channels.platform import (
     PlatformApiError,
     RecentIds,
     conversation_id,
+    handle_or_tell,
     platform_recipient,
     secrets_from_environment,
     split_for_platform,
@@ -159,6 +160,7 @@ class VerifiedTelegramInput(TelegramInput):
         self.secret_token = secret_token
         self.api_url = api_url
         self._handled = RecentIds()
+        self._told = RecentIds()  # updates whose failure the person was told about
         self._replies: TelegramReplies | None = None
 
     def get_output_channel(self) -> TelegramReplies:
@@ -204,16 +206,12 @@ class VerifiedTelegramInput(TelegramInput):
             if not incoming.text:
                 await replies.send_text_message(incoming.sender_id, note)  # a photo, a sticker, a voice note
             else:
-                # A failure answers 500 so Telegram delivers the update again; nothing was saved.
-                await on_new_message(
-                    UserMessage(
-                        incoming.text,
-                        replies,
-                        incoming.sender_id,
-                        input_channel=self.name(),
-                        metadata=incoming.metadata,
-                    )
+                # A failure tells the person and answers 500, so Telegram delivers the update again;
+                # nothing was saved.
+                message = UserMessage(
+                    incoming.text, replies, incoming.sender_id, input_channel=self.name(), metadata=incoming.metadata
                 )
+                await handle_or_tell(on_new_message, message, incoming.update_id, self._told)
             self._handled.add(incoming.update_id)
             return response.json({"status": "ok"})
 

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Iterator
+from typing import Iterator, List
 
 import aiohttp
 import pytest
+from rasa.core.channels.channel import UserMessage
 
+from assistant.channels.failures import emergency_instruction, failure_text
 from assistant.channels.messenger import MessengerReplies, read_events, signature_is_valid
 from assistant.channels.platform import (
     ChannelNotConfigured,
     RecentIds,
+    handle_or_tell,
     platform_recipient,
     secrets_from_environment,
     split_for_platform,
 )
 from assistant.channels.rest import InvalidRequest, parse_request_body
-from assistant.channels.slack import SlackReplies
+from assistant.channels.slack import SlackReplies, told_on_failure
 from assistant.channels.telegram import TelegramReplies, read_update
 from tests.fakes.platform_apis import FakePlatformApis
 
@@ -212,3 +215,42 @@ async def test_a_slack_message_pushed_outside_a_turn_goes_to_the_conversations_u
     await replies.send_text_message("slack-U777", "Hi, this is the support team.")
     (call,) = fake_apis.calls_to("slack", "U777")
     assert call.method == "chat.postMessage" and call.text == "Hi, this is the support team."
+
+
+class StoreDown(RuntimeError):
+    """Stands for the conversation store failing while a message is handled."""
+
+
+async def failing_handler(_: UserMessage) -> None:
+    raise StoreDown("the tracker store is unreachable")
+
+
+async def test_a_failed_telegram_message_is_told_about_once_however_often_telegram_redelivers_it(
+    fake_apis: FakePlatformApis,
+) -> None:
+    async with aiohttp.ClientSession() as session:
+        replies = TelegramReplies("123:abc", fake_apis.environment()["TELEGRAM_API_URL"], session)
+        message = UserMessage("the screw is poking out of my back", replies, "telegram-504", input_channel="telegram")
+        told = RecentIds()
+        for _ in range(3):  # the first delivery and two retries during the outage
+            with pytest.raises(StoreDown):  # re-raised: the webhook answers 500, Telegram delivers again
+                await handle_or_tell(failing_handler, message, "update-504", told)
+        (call,) = fake_apis.calls_to("telegram", "504")
+        assert call.text == failure_text(StoreDown())
+        assert call.text.endswith(emergency_instruction())
+
+
+async def test_a_failed_slack_message_is_told_about_and_the_failure_goes_no_further(
+    fake_apis: FakePlatformApis,
+) -> None:
+    handled: List[UserMessage] = []
+
+    async def on_new_message(message: UserMessage) -> None:
+        handled.append(message)
+        raise StoreDown("the tracker store is unreachable")
+
+    replies = SlackReplies("xoxb-test", fake_apis.environment()["SLACK_API_URL"], "D505")
+    message = UserMessage("my rod is showing", replies, "slack-U505", input_channel="slack")
+    await told_on_failure(on_new_message)(message)  # Rasa runs it as a background task: it must not raise
+    (call,) = fake_apis.calls_to("slack", "D505")
+    assert handled == [message] and call.text == failure_text(StoreDown())
