@@ -48,9 +48,11 @@ from contract import (
     WARNING_SIGNS_INTENT,
     WOUND_EMERGENCY_INTENT,
 )
+from evaluation.sets import RegistryError, SetStatus, regression_safety_examples, safety_sets
 from nlu_components.pretrained_featurizer import PRETRAINED_ALIAS
 from nlu_components.safety.detector import EXPOSED_HARDWARE, NEURO_RED_FLAG, UNCLEAR_EXPOSURE, SafetyDetector
-from nlu_components.safety.funnel import Intents, Signals, decide
+from nlu_components.safety.funnel import Intents, LearnedThresholds, Signals, decide
+from nlu_components.safety.learned import LearnedStage
 from nlu_components.safety.rules import DEFAULT_RULES_PATH, SafetyRulesError, read_rules_file
 from nlu_components.safety.semantic_net import SemanticNet
 
@@ -103,6 +105,15 @@ class SafetyOverrideClassifier(GraphComponent):
             # The net fires only when most of this many nearest training lines are one
             # emergency intent's.
             "semantic_net_neighbours": 3,
+            # The register of evaluation sets whose regression safety sets train the learned
+            # stage (`safety/learned.py`); sealed and first-run sets are never read. None: no
+            # learned stage.
+            "learned_stage_register": None,
+            # Where the learned stage's probabilities decide (`safety/funnel.py`, LearnedThresholds).
+            "learned_emergency": 0.7,
+            "learned_emergency_scoped": 0.8,
+            "learned_ask": 0.5,
+            "learned_doubt": 0.05,
         }
 
     def __init__(
@@ -112,12 +123,20 @@ class SafetyOverrideClassifier(GraphComponent):
         resource: Resource,
         rules_text: str,
         semantic_net: SemanticNet | None = None,
+        learned: LearnedStage | None = None,
     ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
         self._rules_text = rules_text
         self._semantic_net = semantic_net
+        self._learned = learned
+        self._thresholds = LearnedThresholds(
+            emergency=float(config["learned_emergency"]),
+            emergency_scoped=float(config["learned_emergency_scoped"]),
+            ask=float(config["learned_ask"]),
+            doubt=float(config["learned_doubt"]),
+        )
         self._nlp = spacy.blank(config["language"])
         self._detector = self._build_detector(rules_text, config.get("rules_path") or str(DEFAULT_RULES_PATH))
         self._intents = Intents(
@@ -168,21 +187,28 @@ class SafetyOverrideClassifier(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "SafetyOverrideClassifier":
-        """The rules and the semantic net the model was trained with (the rules validated here)."""
+        """The rules, the semantic net and the learned stage the model was trained with (the rules
+        validated here)."""
         with model_storage.read_from(resource) as directory:
             rules_text = (directory / RULES_FILE).read_text(encoding="utf-8")
             semantic_net = SemanticNet.load(directory)
-        return cls(config, model_storage, resource, rules_text, semantic_net)
+            learned = LearnedStage.load(directory)
+        return cls(config, model_storage, resource, rules_text, semantic_net, learned)
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
-        """The rules file's content: editing `rules.yml` retrains this component, so a model
-        never carries older rules from Rasa's training cache."""
+        """The rules file's content, and the learned stage's training sets: editing `rules.yml`
+        or a regression safety set retrains this component, so a model never carries older
+        rules or an older learned stage from Rasa's training cache."""
         path = Path(config["rules_path"]) if config.get("rules_path") else DEFAULT_RULES_PATH
+        digest = hashlib.sha256()
         try:
-            return hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            return None  # create() then fails with the file's name
+            digest.update(path.read_bytes())
+            for source in learned_stage_sources(config):
+                digest.update(str(source).encode() + b"\0" + source.read_bytes())
+        except (OSError, RegistryError):
+            return None  # create() or train() then fails with the file's name
+        return digest.hexdigest()
 
     @staticmethod
     def required_packages() -> List[str]:
@@ -207,10 +233,23 @@ class SafetyOverrideClassifier(GraphComponent):
                 self._config["semantic_net_false_alarm_budget"],
                 self._config["semantic_net_neighbours"],
             )
+        register = self._config.get("learned_stage_register")
+        if register:
+            examples = [(e.text, e.label) for sets in regression_safety_examples(Path(register)).values() for e in sets]
+            # The training data's topic questions are the everyday traffic the stage must not alarm
+            # on ("what are the screws in my back for?"); the safety sets have fewer of them.
+            examples += [
+                (str(example.get(TEXT)), "not_emergency")
+                for example in training_data.intent_examples
+                if example.get(INTENT) in TOPIC_QUESTION_INTENTS and example.get(TEXT)
+            ]
+            self._learned = LearnedStage.fit([text for text, _ in examples], [label for _, label in examples])
         with self._model_storage.write_to(self._resource) as directory:
             (directory / RULES_FILE).write_text(self._rules_text, encoding="utf-8")
             if self._semantic_net is not None:
                 self._semantic_net.save(directory)
+            if self._learned is not None:
+                self._learned.save(directory)
         return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -233,6 +272,7 @@ class SafetyOverrideClassifier(GraphComponent):
         vector = self._sentence_vector(message)
         if self._semantic_net is not None and vector is not None:
             near, similarity = self._semantic_net.near(vector)
+        learned = self._learned.likelihood(doc.text) if self._learned is not None else None
         signals = Signals(
             classified=classified.get("name"),
             rules_category=verdict.category,
@@ -244,12 +284,14 @@ class SafetyOverrideClassifier(GraphComponent):
             floor_object=verdict.floor_object,
             warning=bool(verdict.warning),
             uncertain_answer=verdict.uncertain_answer,
+            learned=learned,
         )
-        decision = decide(signals, self._intents, self._clarifying_for)
+        decision = decide(signals, self._intents, self._clarifying_for, self._thresholds)
         safety = verdict.as_dict()
         safety["classifier_intent"] = classified
         safety["stage"] = decision.stage.value if decision.stage else None
         safety["semantic_similarity"] = None if similarity is None else round(similarity, 4)
+        safety["learned"] = None if learned is None else learned.as_dict()
         safety["overridden"] = decision.intent is not None and decision.intent != classified.get("name")
         message.set(SAFETY_KEY, safety, add_to_output=True)
         if decision.intent is not None:
@@ -271,3 +313,13 @@ class SafetyOverrideClassifier(GraphComponent):
         number = metadata.get(EMERGENCY_NUMBER_METADATA_KEY) if isinstance(metadata, dict) else None
         if isinstance(number, str) and number.strip():
             self._add_entity(message, self._config["emergency_number_entity"], number.strip())
+
+
+def learned_stage_sources(config: Dict[str, Any]) -> List[Path]:
+    """The files the learned stage is trained from: the register and its regression safety sets."""
+    register = config.get("learned_stage_register")
+    if not register:
+        return []
+    path = Path(register)
+    sets = [s for s in safety_sets(path) if s.status is SetStatus.REGRESSION]
+    return [path] + sorted(s.path for s in sets)

@@ -82,7 +82,8 @@ class MentionFinder:
         intact = self._unnegated(m, self._intact)
         closed = self._unnegated(m, self._closed)
         broken_skin = self._broken_skin(m)
-        openings = m.spans(self._opening) + broken_skin
+        # An opening said not to be there ("pero no está abierto", "it's not open") opens nothing.
+        openings = self._unnegated(m, self._opening) + broken_skin
         exposed: List[Mention] = []
         unclear: List[Mention] = []
         triggers = (
@@ -180,8 +181,8 @@ class MentionFinder:
         return nearest(subjects, trigger) if subjects else None
 
     def _unnegated(self, m: Message, index: PhraseIndex) -> List[Span]:
-        """The skin words no negation comes just before: "it's not under the skin anymore"
-        says the skin is not intact."""
+        """The skin or opening words no negation comes just before: "it's not under the skin
+        anymore" says the skin is not intact, "no está abierto" that nothing has opened."""
         negations = m.spans(self._negation)
         window = self.rules.intact_skin_negation_window
         return [s for s in m.spans(index) if not any(0 <= s.start - n.end <= window for n in negations)]

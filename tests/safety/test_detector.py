@@ -841,6 +841,79 @@ SEVENTEENTH_ROUND = [
     ("en el fondo hay un problema con mis tornillos, me duelen", None),
 ]
 
+EIGHTEENTH_ROUND = [
+    # A question with the fact after it: "...? Because that's what I've got", "it's happening right now",
+    # "es lo que me está pasando"; and a Spanish "si" whose clause is in the present ("si puedo ver").
+    (
+        "Would it be an emergency if a rod was showing through my scar? Because that's what I've got right now.",
+        EXPOSED_HARDWARE,
+    ),
+    (
+        "Is it dangerous if a screw can be seen in a wound? Asking for myself, it's happening right now.",
+        EXPOSED_HARDWARE,
+    ),
+    ("Can a plate show through a neck wound and still be fine? Because that is what I have got.", EXPOSED_HARDWARE),
+    ("¿Es peligroso si se ve un tornillo en la herida? Es lo que me está pasando.", EXPOSED_HARDWARE),
+    ("¿Es urgente si puedo ver la placa por un agujerito de la cicatriz?", EXPOSED_HARDWARE),
+    # A clinician who saw it on a live video call, relayed: the call is no video clip.
+    ("The nurse practitioner looked at my back over video and said a rod is exposed. What now?", EXPOSED_HARDWARE),
+    ("the PA saw me on video this morning and told me the plate is exposed", EXPOSED_HARDWARE),
+    # A clinician's Spanish: dehiscencia, se objetiva, se visualiza, se evidencia.
+    ("Soy enfermera, el paciente presenta dehiscencia de la cicatriz y se objetivan los tornillos.", EXPOSED_HARDWARE),
+    ("Se visualiza la placa en el fondo de la herida del cuello.", EXPOSED_HARDWARE),
+    ("Paciente con herida dehiscente en la zona lumbar, se evidencia el material de osteosíntesis.", EXPOSED_HARDWARE),
+    # Spanish carers: what came out, then the wound as it is now; cage, rod and fittings words
+    # (jaula, barrita, herraje) and their diminutives.
+    ("Mi vecina dice que a su marido le salió un clavo por la espalda y la herida está abierta.", EXPOSED_HARDWARE),
+    ("Mi prima me cuenta que le salió la varilla por la cicatriz, está sangrando.", EXPOSED_HARDWARE),
+    ("a mi mamá se le ve la jaulita por una herida en el cuello", EXPOSED_HARDWARE),
+    ("A mi padre se le ven las barritas por una llaga en la espalda", EXPOSED_HARDWARE),
+    ("mi abuelo tiene una llaga en la espalda y se le ven los herrajes", EXPOSED_HARDWARE),
+    # In an open wound, at the bottom or deep in a wound, a coin- or button-like thing, a small tear.
+    ("hay un alambre en la herida abierta de mi papá", EXPOSED_HARDWARE),
+    ("there is a wire in my open wound", EXPOSED_HARDWARE),
+    ("it looks like a small washer deep in the wound", EXPOSED_HARDWARE),
+    ("there's something like a little button at the bottom of my cut", EXPOSED_HARDWARE),
+    ("the skin over my rod got thin and now there's a tiny tear in it, something shiny underneath", EXPOSED_HARDWARE),
+    ("my spine is showing through. not the bone, it's the metal bits", EXPOSED_HARDWARE),
+    # What the metal that is out catches on or presses into, named after it, is no object's screw.
+    ("the rod is poking out and it rubs against my brace", EXPOSED_HARDWARE),
+    ("la varilla se sale y se engancha en la faja", EXPOSED_HARDWARE),
+    ("the screw sticking out of my back digs into the mattress at night", EXPOSED_HARDWARE),
+    # A dream that has since come true, and a figurative nightmare, stay reports.
+    ("I dreamt it would come out, and now it has: the screw is poking through my scar", EXPOSED_HARDWARE),
+    ("it's been a nightmare week, the screw is poking out of my back", EXPOSED_HARDWARE),
+    # Red flags: "not to be able to" in a question that asks about oneself, bursting with nothing
+    # coming, Spanish "orines", "sus partes", "le cuesta orinar", legs that "se aflojaron", "fallaron".
+    ("is it normal not to be able to wee since my op? I'm bursting and nothing comes out", NEURO_RED_FLAG),
+    ("is it normal to not feel anything down there when I wipe since yesterday?", NEURO_RED_FLAG),
+    ("se le salen los orines a mi padre sin darse cuenta", NEURO_RED_FLAG),
+    ("no siente sus partes y le cuesta orinar desde anoche", NEURO_RED_FLAG),
+    ("a mi madre se le aflojaron las piernas y se cayó", NEURO_RED_FLAG),
+    ("las piernas me fallaron de golpe esta mañana", NEURO_RED_FLAG),
+    # Not reports: a dream or a nightmare, household and hospital furniture, a past exposure on a
+    # history form, a leaflet being written, hardware felt under skin said not to be open, weakness
+    # from before the operation that is improving, a coin in a bag, a tear on a cheek.
+    ("I had a dream my rod was sticking out of my back, is that normal?", None),
+    ("In my nightmare the screws were poking through my skin lol", None),
+    ("soñé que se me salía la varilla por la cicatriz, me desperté llorando", None),
+    ("metal is showing on the grab rail in my bathroom", None),
+    ("a screw has come out of the headboard, I have rods in my back", None),
+    ("se salió un tornillo de la barandilla de la cama", None),
+    ("el herraje del armario está suelto y un tornillo se sale", None),
+    ("a screw sticking out of the bed rail catches on my pyjamas", None),
+    ("For my intake form: in 2018 a screw came through my scar and it was removed. Nothing since.", None),
+    ("Updating my medical history: had exposed hardware in 2017, treated with a flap, all healed.", None),
+    ("I'm writing an information leaflet about exposed hardware for our clinic, what should it say?", None),
+    ("I can feel the rod under the skin when I press, but it's not open", None),
+    ("noto la placa debajo de la piel pero la herida no está abierta", None),
+    ("mi pierna débil de antes de la cirugía está mejorando", None),
+    ("la debilidad que tenía en la pierna antes de la operación ya ha mejorado", None),
+    ("I found a coin at the bottom of my bag, my scar is healing nicely", None),
+    ("a tear rolled down my face when I looked at my scar, the screws are fine", None),
+    ("is it super rare for rods to come out? asking for me", None),
+]
+
 # Each tuning round's generalisations: one row a behaviour, grouped by the round that added it.
 ROUNDS = {
     "sixth": SIXTH_ROUND,
@@ -854,6 +927,7 @@ ROUNDS = {
     "fifteenth": FIFTEENTH_ROUND,
     "sixteenth": SIXTEENTH_ROUND,
     "seventeenth": SEVENTEENTH_ROUND,
+    "eighteenth": EIGHTEENTH_ROUND,
 }
 
 

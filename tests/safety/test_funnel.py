@@ -8,7 +8,8 @@ import pytest
 
 from contract import ESCALATING_INTENTS, TOPIC_QUESTION_INTENTS
 from nlu_components.safety.detector import Category
-from nlu_components.safety.funnel import Decision, Intents, Signals, Stage, decide
+from nlu_components.safety.funnel import Decision, Intents, LearnedThresholds, Signals, Stage, decide
+from nlu_components.safety.learned import Likelihood
 
 INTENTS = Intents(
     exposed="report_exposed_hardware",
@@ -131,3 +132,58 @@ def test_the_classifiers_exposed_emergency_is_kept_over_a_wound_emergency() -> N
         NOTHING, classified="report_exposed_hardware", rules_category=Category.WOUND_EMERGENCY, body_context=True
     )
     assert decide(signals, INTENTS, CLARIFYING) == Decision(None, Stage.CLASSIFIER)
+
+
+# --- the learned stage -----------------------------------------------------------------------------------
+
+
+def learned(exposed: float = 0.0, neuro: float = 0.0) -> Likelihood:
+    return Likelihood(exposed=exposed, neuro=neuro)
+
+
+def test_a_confident_learned_exposure_the_rules_missed_gets_the_emergency_reply() -> None:
+    assert run(learned=learned(exposed=0.75)) == Decision("report_exposed_hardware", Stage.LEARNED)
+    assert run(learned=learned(neuro=0.75)) == Decision("report_neurological_red_flags", Stage.LEARNED)
+
+
+def test_a_mention_the_rules_scoped_away_needs_a_higher_bar_from_the_learned_stage() -> None:
+    scoped = dict(classified="report_exposed_hardware", rules_contradict_exposed=True)
+    assert run(**scoped, learned=learned(exposed=0.75)).stage is Stage.RULES_CONTEXT
+    assert run(**scoped, learned=learned(exposed=0.85)) == Decision("report_exposed_hardware", Stage.LEARNED)
+
+
+def test_an_opened_wound_with_exposure_scoped_away_keeps_its_wound_reply() -> None:
+    decision = run(rules_category=Category.WOUND_EMERGENCY, rules_contradict_exposed=True, learned=learned(exposed=0.9))
+    assert decision == Decision("report_wound_emergency", Stage.RULES)
+
+
+def test_a_rules_exposure_the_learned_stage_gives_almost_no_chance_gets_the_question() -> None:
+    assert run(rules_category=Category.EXPOSED_HARDWARE, learned=learned(exposed=0.01)) == Decision(
+        "report_possible_exposed_hardware", Stage.RULES_DOUBTED
+    )
+    # at or above the doubt threshold, and without a learned stage, the rules stand
+    assert run(rules_category=Category.EXPOSED_HARDWARE, learned=learned(exposed=0.05)).stage is Stage.RULES
+    assert run(rules_category=Category.EXPOSED_HARDWARE).stage is Stage.RULES
+
+
+def test_the_learned_stage_never_doubts_a_rules_neurological_red_flag() -> None:
+    assert run(rules_category=Category.NEURO_RED_FLAG, learned=learned()).stage is Stage.RULES
+
+
+def test_a_classifier_exposure_the_learned_stage_gives_almost_no_chance_gets_the_question() -> None:
+    decision = run(classified="report_exposed_hardware", body_context=True, learned=learned(exposed=0.02))
+    assert decision == Decision("report_possible_exposed_hardware", Stage.CLASSIFIER_DOUBTED)
+
+
+def test_a_learned_lean_short_of_confident_asks_over_an_information_answer_only() -> None:
+    assert run(classified="ask_how_rare", learned=learned(exposed=0.6)) == Decision(
+        "report_possible_exposed_hardware", Stage.LEARNED_UNSURE
+    )
+    assert run(classified="report_warning_signs", learned=learned(exposed=0.6)).intent is None
+    assert run(classified="ask_how_rare", rules_contradict_exposed=True, learned=learned(exposed=0.6)).intent is None
+
+
+def test_thresholds_come_from_the_caller() -> None:
+    strict = LearnedThresholds(emergency=0.95, emergency_scoped=0.99, ask=0.9, doubt=0.2)
+    signals = replace(NOTHING, learned=learned(exposed=0.75))
+    assert decide(signals, INTENTS, CLARIFYING, strict).intent is None
