@@ -9,19 +9,26 @@ For each of the newest `--sets` sealed safety sets that had a first run, this sc
    of config.yml) and counts exposed-metal and neurological reports that get their
    emergency reply, and false alarms, with the rules alone and with the learned stage.
 The trained classifier and the later stages are left out: this isolates the rules and
-the learned stage. `python -m scripts.learned_stage_cv [--sets 6]` (about 5 minutes).
+the learned stage. `python -m scripts.learned_stage_cv [--sets 6] [--sweep]` (about 5 minutes;
+`--sweep` also tries a grid of thresholds on the same runs, which is tuning, not a measure).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
+
+from nlu_components.safety.detector import Category
+from nlu_components.safety.funnel import Intents, LearnedThresholds, Signals, decide
+from nlu_components.safety.learned import LearnedStage, Likelihood
 
 ROOT = Path(__file__).resolve().parents[1]
 EMERGENCY_LABELS = ("exposed_hardware", "neuro_red_flag")
@@ -48,9 +55,51 @@ json.dump(out, sys.stdout)
     return json.loads(done.stdout)
 
 
+def _count(scored: List[Tuple[Dict[str, Any], Likelihood]], thresholds: LearnedThresholds | None) -> Dict[str, int]:
+    """Reports caught and false alarms through the funnel (`thresholds` None: without the learned stage)."""
+    intents = Intents("E", "N", "W", "askE", "askN", "fallback", "warning", frozenset(), frozenset())
+    clarifying = {"E": "askE", "N": "askN"}
+    counts: Counter = Counter()
+    for verdict, likelihood in scored:
+        signals = Signals(
+            classified=None,
+            rules_category=Category(verdict["category"]) if verdict["category"] else None,
+            rules_contradict_exposed=verdict["contradict_exposed"],
+            rules_contradict_neuro=verdict["contradict_neuro"],
+            body_context=False,
+            near_emergency=None,
+            floor=False,
+            floor_object=False,
+            warning=False,
+            uncertain_answer=False,
+            learned=likelihood if thresholds is not None else None,
+        )
+        intent = decide(signals, intents, clarifying, thresholds or LearnedThresholds()).intent
+        label = verdict["label"]
+        key = label if label in EMERGENCY_LABELS else "negative"
+        counts[key] += 1
+        if label == "exposed_hardware" and intent == "E" or label == "neuro_red_flag" and intent in ("E", "N"):
+            counts[f"{key} caught"] += 1
+        if key == "negative" and intent in ("E", "N"):
+            counts["false alarms"] += 1
+    return counts
+
+
+def _summary(counts: Dict[str, int]) -> str:
+    exposed = counts["exposed_hardware caught"], counts["exposed_hardware"]
+    neuro = counts["neuro_red_flag caught"], counts["neuro_red_flag"]
+    alarms, negatives = counts["false alarms"], counts["negative"]
+    return (
+        f"exposed {exposed[0]}/{exposed[1]} ({exposed[0] / exposed[1]:.3f})  "
+        f"neuro {neuro[0]}/{neuro[1]} ({neuro[0] / neuro[1]:.3f})  "
+        f"false alarms {alarms}/{negatives} ({alarms / negatives:.2%})"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", type=int, default=6, help="how many of the newest first-run sealed sets")
+    parser.add_argument("--sweep", action="store_true", help="also try a grid of learned-stage thresholds")
     args = parser.parse_args()
 
     import yaml
@@ -58,9 +107,6 @@ def main() -> int:
 
     from contract import TOPIC_QUESTION_INTENTS
     from evaluation.sets import SetStatus, regression_safety_examples, safety_sets
-    from nlu_components.safety.detector import Category
-    from nlu_components.safety.funnel import Intents, LearnedThresholds, Signals, decide
-    from nlu_components.safety.learned import LearnedStage
 
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     (safety,) = [c for c in config["pipeline"] if c["name"].endswith("SafetyOverrideClassifier")]
@@ -70,8 +116,6 @@ def main() -> int:
         ask=safety.get("learned_ask", LearnedThresholds.ask),
         doubt=safety.get("learned_doubt", LearnedThresholds.doubt),
     )
-    intents = Intents("E", "N", "W", "askE", "askN", "fallback", "warning", frozenset(), frozenset())
-    clarifying = {"E": "askE", "N": "askN"}
     topic_questions = [
         (str(m.get("text")), "not_emergency")
         for m in load_data(str(ROOT / "data" / "nlu")).intent_examples
@@ -83,8 +127,7 @@ def main() -> int:
         for s in safety_sets()
         if s.first_run and s.status is SetStatus.REGRESSION and s.name.startswith("safety_sealed")
     ][-args.sets :]
-    totals: Dict[str, Dict[str, int]] = {"rules alone": {}, "rules and learned stage": {}}
-    print(f"thresholds: {thresholds}")
+    scored: List[Tuple[Dict[str, Any], Likelihood]] = []
     for evaluation_set in held_out:
         commit = (evaluation_set.first_run or {})["commit"]
         with tempfile.TemporaryDirectory() as scratch:
@@ -100,42 +143,16 @@ def main() -> int:
         stage = LearnedStage.fit(
             [t for t, _ in training + topic_questions], [label for _, label in training + topic_questions]
         )
-        for variant, use_learned in (("rules alone", False), ("rules and learned stage", True)):
-            counts = totals[variant]
-            for v in verdicts:
-                signals = Signals(
-                    classified=None,
-                    rules_category=Category(v["category"]) if v["category"] else None,
-                    rules_contradict_exposed=v["contradict_exposed"],
-                    rules_contradict_neuro=v["contradict_neuro"],
-                    body_context=False,
-                    near_emergency=None,
-                    floor=False,
-                    floor_object=False,
-                    warning=False,
-                    uncertain_answer=False,
-                )
-                if use_learned:
-                    signals = replace(signals, learned=stage.likelihood(v["text"]))
-                intent = decide(signals, intents, clarifying, thresholds).intent
-                emergency = intent in ("E", "N")
-                label = v["label"]
-                key = label if label in EMERGENCY_LABELS else "negative"
-                counts[key] = counts.get(key, 0) + 1
-                if label == "exposed_hardware" and intent == "E" or label == "neuro_red_flag" and emergency:
-                    counts[f"{key} caught"] = counts.get(f"{key} caught", 0) + 1
-                if key == "negative" and emergency:
-                    counts["false alarms"] = counts.get("false alarms", 0) + 1
+        scored += [(v, stage.likelihood(v["text"])) for v in verdicts]
         print(f"{evaluation_set.name} (rules of {commit[:7]}) done")
-    for variant, counts in totals.items():
-        exposed = counts.get("exposed_hardware caught", 0), counts.get("exposed_hardware", 0)
-        neuro = counts.get("neuro_red_flag caught", 0), counts.get("neuro_red_flag", 0)
-        alarms, negatives = counts.get("false alarms", 0), counts.get("negative", 0)
-        print(
-            f"{variant:24s} exposed {exposed[0]}/{exposed[1]} ({exposed[0] / exposed[1]:.3f})  "
-            f"neuro {neuro[0]}/{neuro[1]} ({neuro[0] / neuro[1]:.3f})  "
-            f"false alarms {alarms}/{negatives} ({alarms / negatives:.2%})"
-        )
+    print(f"thresholds of config.yml: {thresholds}")
+    print(f"{'rules alone':40s} {_summary(_count(scored, None))}")
+    print(f"{'rules and learned stage':40s} {_summary(_count(scored, thresholds))}")
+    if args.sweep:
+        print("sweep (tuning on these runs: not a sealed measure):")
+        for emergency, doubt in itertools.product((0.6, 0.7, 0.8, 0.9), (0.05, 0.1, 0.2, 0.3, 0.4)):
+            tried = replace(thresholds, emergency=emergency, emergency_scoped=max(emergency, 0.8), doubt=doubt)
+            print(f"  emergency {emergency:.2f} doubt {doubt:.2f}{'':14s} {_summary(_count(scored, tried))}")
     return 0
 
 
