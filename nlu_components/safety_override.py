@@ -52,7 +52,7 @@ from evaluation.sets import RegistryError, SetStatus, regression_safety_examples
 from nlu_components.pretrained_featurizer import PRETRAINED_ALIAS
 from nlu_components.safety.detector import EXPOSED_HARDWARE, NEURO_RED_FLAG, UNCLEAR_EXPOSURE, SafetyDetector
 from nlu_components.safety.funnel import Intents, LearnedThresholds, Signals, decide
-from nlu_components.safety.learned import LearnedStage
+from nlu_components.safety.learned import STORAGE_FORMAT, LearnedStage
 from nlu_components.safety.rules import DEFAULT_RULES_PATH, SafetyRulesError, read_rules_file
 from nlu_components.safety.semantic_net import SemanticNet
 
@@ -110,10 +110,10 @@ class SafetyOverrideClassifier(GraphComponent):
             # learned stage.
             "learned_stage_register": None,
             # Where the learned stage's probabilities decide (`safety/funnel.py`, LearnedThresholds).
-            "learned_emergency": 0.7,
-            "learned_emergency_scoped": 0.8,
-            "learned_ask": 0.5,
-            "learned_doubt": 0.05,
+            "learned_emergency": LearnedThresholds.emergency,
+            "learned_emergency_scoped": LearnedThresholds.emergency_scoped,
+            "learned_ask": LearnedThresholds.ask,
+            "learned_doubt": LearnedThresholds.doubt,
         }
 
     def __init__(
@@ -197,11 +197,11 @@ class SafetyOverrideClassifier(GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
-        """The rules file's content, and the learned stage's training sets: editing `rules.yml`
-        or a regression safety set retrains this component, so a model never carries older
-        rules or an older learned stage from Rasa's training cache."""
+        """The rules file's content, the learned stage's storage format and training sets: editing
+        `rules.yml`, the stage's features or a regression safety set retrains this component, so
+        a model never carries older rules or an older learned stage from Rasa's training cache."""
         path = Path(config["rules_path"]) if config.get("rules_path") else DEFAULT_RULES_PATH
-        digest = hashlib.sha256()
+        digest = hashlib.sha256(f"learned stage format {STORAGE_FORMAT}".encode())
         try:
             digest.update(path.read_bytes())
             for source in learned_stage_sources(config):

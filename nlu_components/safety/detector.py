@@ -31,6 +31,7 @@ from nlu_components.safety.rules import (
     SafetyRulesError,
     compile_rules,
     read_rules_file,
+    spelling_in_context,
     spelling_map,
     typo_correction,
 )
@@ -149,7 +150,13 @@ class SafetyDetector:
     def from_mapping(cls, tokenizer: TokenizerLike, raw: Dict[str, Any], source: str) -> "SafetyDetector":
         """Build a detector from a parsed rules file (`source` names it in errors)."""
         typos = typo_correction(raw, source)
-        normaliser = Normaliser(tokenizer, spelling_map(raw, source), typos.targets, typos.not_typos)
+        normaliser = Normaliser(
+            tokenizer,
+            spelling_map(raw, source),
+            typos.targets,
+            typos.not_typos,
+            spelling_in_context(raw, source),
+        )
         rules = compile_rules(raw, normaliser.words, source)
         modifiers = compile_modifiers(raw["context"].get("modifiers"), normaliser.words, source)
         known = {modifier.name for modifier in modifiers} | {GENERAL_QUESTION}

@@ -114,7 +114,7 @@ class LearnedThresholds:
     emergency: float = 0.7  # the emergency reply, no context cue scoping the mention away
     emergency_scoped: float = 0.8  # the same when the rules read the mention as negated, old, ...
     ask: float = 0.5  # the clarifying question over an information answer or out-of-scope
-    doubt: float = 0.05  # below it, a rules or classifier exposure gets the question instead
+    doubt: float = 0.1  # below it, a rules or classifier exposure gets the question instead
 
 
 @dataclass(frozen=True)

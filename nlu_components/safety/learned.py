@@ -1,11 +1,15 @@
 """The funnel's learned stage: how likely a message is a current exposure or neurological report.
 
-A logistic regression over character n-grams (2 to 5 characters inside word
-boundaries, TF-IDF), trained on the labelled regression safety sets: thousands of
-messages in many voices, English and Spanish, with the hard negatives beside the
-reports. Character n-grams carry typos, inflections and Spanish without a lexicon;
-the rules stay the first stage, this one catches what they do not foresee and
-doubts what they fire on in a message unlike any report.
+A logistic regression over two TF-IDF blocks, trained on the labelled regression
+safety sets: thousands of messages in many voices, English and Spanish, with the
+hard negatives beside the reports.
+- character n-grams (2 to 5 characters inside word boundaries) carry typos,
+  inflections and Spanish without a lexicon;
+- word unigrams and bigrams carry the short phrases that set a report apart from a
+  question about one ("on the x-ray", "an essay on", "can see").
+Each block is L2-normalised on its own, as scikit-learn's two vectorisers side by side.
+The rules stay the first stage; this one catches what they do not foresee and doubts
+what they fire on in a message unlike any report.
 
 Fitted with scikit-learn; stored as plain arrays and JSON (no pickle) and scored
 with numpy, so loading a model runs no code from its files.
@@ -16,7 +20,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import Any, Dict, List, Sequence
 
 import numpy as np
 
@@ -26,17 +30,27 @@ OTHER = "other"
 CLASSES = (EXPOSED, NEURO, OTHER)
 
 META_FILE = "learned_stage.json"
+# Bumped whenever the features or the stored arrays change: part of the component's
+# fingerprint (so Rasa's training cache never serves an older stage) and checked on load.
+STORAGE_FORMAT = 2
 ARRAYS_FILE = "learned_stage.npz"
 
-# The n-gram analyser's settings, the same when fitting and when scoring.
-NGRAM_RANGE = (2, 5)
+# The feature blocks' analyser settings, the same when fitting and when scoring; the
+# block names are the keys of the stored vocabularies and idf arrays.
+BLOCKS: Dict[str, Dict[str, Any]] = {
+    "chars": {"analyzer": "char_wb", "ngram_range": (2, 5)},
+    "words": {"analyzer": "word", "ngram_range": (1, 2)},
+}
 MIN_DOCUMENT_FREQUENCY = 2
+# Inverse of the logistic regression's L2 penalty (chosen by leaving each sealed safety
+# set out in turn: `scripts/learned_stage_cv.py`).
+REGULARISATION = 30.0
 
 
-def _analyser():  # noqa: ANN202 - scikit-learn's callable
+def _vectoriser(block: str, **fitting: Any):  # noqa: ANN202 - scikit-learn's estimator
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    return TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAM_RANGE, lowercase=True).build_analyzer()
+    return TfidfVectorizer(**BLOCKS[block], lowercase=True, **fitting)
 
 
 def class_of(label: str) -> str:
@@ -56,52 +70,73 @@ class Likelihood:
 
 
 class LearnedStage:
-    """Character n-gram TF-IDF and a multinomial logistic regression, as arrays."""
+    """TF-IDF blocks and a multinomial logistic regression, as arrays."""
 
     def __init__(
-        self, vocabulary: Dict[str, int], idf: np.ndarray, coef: np.ndarray, intercept: np.ndarray, classes: List[str]
+        self,
+        vocabularies: Dict[str, Dict[str, int]],
+        idfs: Dict[str, np.ndarray],
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        classes: List[str],
     ) -> None:
-        self.vocabulary = vocabulary
-        self.idf = idf.astype(np.float64)
+        if set(vocabularies) != set(BLOCKS) or set(idfs) != set(BLOCKS):
+            raise ValueError(f"a learned stage needs the feature blocks {sorted(BLOCKS)}")
+        self.vocabularies = vocabularies
+        self.idfs = {block: idf.astype(np.float64) for block, idf in idfs.items()}
         self.coef = coef.astype(np.float64)
         self.intercept = intercept.astype(np.float64)
         self.classes = classes
-        self._analyse = _analyser()
+        self._analysers = {block: _vectoriser(block).build_analyzer() for block in BLOCKS}
+        # Where each block's columns start in `coef` (blocks side by side, in BLOCKS' order).
+        self._offsets: Dict[str, int] = {}
+        offset = 0
+        for block in BLOCKS:
+            self._offsets[block] = offset
+            offset += len(self.idfs[block])
+        if offset != self.coef.shape[1]:
+            raise ValueError(f"the coefficients have {self.coef.shape[1]} columns; the blocks have {offset}")
 
     @classmethod
-    def fit(cls, texts: Sequence[str], labels: Sequence[str], regularisation: float = 10.0) -> "LearnedStage":
+    def fit(cls, texts: Sequence[str], labels: Sequence[str], regularisation: float = REGULARISATION) -> "LearnedStage":
         """Fit on labelled messages (labels as in the safety sets; see `class_of`)."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
+        from scipy.sparse import hstack
         from sklearn.linear_model import LogisticRegression
 
-        vectoriser = TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=NGRAM_RANGE,
-            min_df=MIN_DOCUMENT_FREQUENCY,
-            sublinear_tf=True,
-            lowercase=True,
-        )
         classes = [class_of(label) for label in labels]
         if set(classes) != set(CLASSES):
             raise ValueError(f"the learned stage needs examples of each of {CLASSES}; got {sorted(set(classes))}")
-        features = vectoriser.fit_transform(list(texts))
+        vectorisers = {block: _vectoriser(block, min_df=MIN_DOCUMENT_FREQUENCY, sublinear_tf=True) for block in BLOCKS}
+        features = hstack([vectorisers[block].fit_transform(list(texts)) for block in BLOCKS]).tocsr()
         model = LogisticRegression(C=regularisation, max_iter=3000, class_weight="balanced")
         model.fit(features, classes)
-        vocabulary = {gram: int(index) for gram, index in vectoriser.vocabulary_.items()}
-        return cls(vocabulary, vectoriser.idf_, model.coef_, model.intercept_, [str(c) for c in model.classes_])
+        return cls(
+            {block: {gram: int(i) for gram, i in v.vocabulary_.items()} for block, v in vectorisers.items()},
+            {block: v.idf_ for block, v in vectorisers.items()},
+            model.coef_,
+            model.intercept_,
+            [str(c) for c in model.classes_],
+        )
 
     def _features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """The message's TF-IDF row as (column indices, L2-normalised values): a handful of the
-        vocabulary's columns, so scoring touches only those."""
-        counts: Dict[int, int] = {}
-        for gram in self._analyse(text):
-            index = self.vocabulary.get(gram)
-            if index is not None:
-                counts[index] = counts.get(index, 0) + 1
-        columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * self.idf[columns]
-        norm = np.linalg.norm(values)
-        return columns, (values / norm if norm else values)
+        """The message's feature row as (column indices, values), each block's TF-IDF
+        L2-normalised: a handful of the vocabulary's columns, so scoring touches only those."""
+        all_columns: List[np.ndarray] = []
+        all_values: List[np.ndarray] = []
+        for block, analyse in self._analysers.items():
+            vocabulary = self.vocabularies[block]
+            counts: Dict[int, int] = {}
+            for gram in analyse(text):
+                index = vocabulary.get(gram)
+                if index is not None:
+                    counts[index] = counts.get(index, 0) + 1
+            columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+            values = tf * self.idfs[block][columns]
+            norm = np.linalg.norm(values)
+            all_columns.append(columns + self._offsets[block])
+            all_values.append(values / norm if norm else values)
+        return np.concatenate(all_columns), np.concatenate(all_values)
 
     def likelihood(self, text: str) -> Likelihood:
         columns, values = self._features(text)
@@ -111,9 +146,10 @@ class LearnedStage:
         return Likelihood(float(probabilities.get(EXPOSED, 0.0)), float(probabilities.get(NEURO, 0.0)))
 
     def save(self, directory: Path) -> None:
-        meta = {"vocabulary": self.vocabulary, "classes": self.classes}
+        meta = {"format": STORAGE_FORMAT, "vocabularies": self.vocabularies, "classes": self.classes}
         (directory / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
-        np.savez(directory / ARRAYS_FILE, idf=self.idf, coef=self.coef, intercept=self.intercept)
+        arrays = {f"idf_{block}": idf for block, idf in self.idfs.items()}
+        np.savez(directory / ARRAYS_FILE, coef=self.coef, intercept=self.intercept, **arrays)
 
     @classmethod
     def load(cls, directory: Path) -> "LearnedStage | None":
@@ -121,5 +157,11 @@ class LearnedStage:
         if not (directory / META_FILE).exists():
             return None
         meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+        if meta.get("format") != STORAGE_FORMAT:
+            raise ValueError(
+                f"the model's learned stage is stored in format {meta.get('format', 1)}, this code reads "
+                f"format {STORAGE_FORMAT}: train the model again (make train)"
+            )
         with np.load(directory / ARRAYS_FILE, allow_pickle=False) as arrays:
-            return cls(meta["vocabulary"], arrays["idf"], arrays["coef"], arrays["intercept"], list(meta["classes"]))
+            idfs = {block: arrays[f"idf_{block}"] for block in BLOCKS}
+            return cls(meta["vocabularies"], idfs, arrays["coef"], arrays["intercept"], list(meta["classes"]))

@@ -4,7 +4,9 @@ spaCy's English tokenizer already splits contractions and gives them norms
 ("can't" -> "can" "not", "dont" -> "do" "not"). On top of that, each word is
 mapped through the rules file's spelling table ("scew" -> "screw", "thru" ->
 "through") and, failing that, to a key safety word one typo away (then through the
-table too: "implnt" -> "implant" -> "hardware").
+table too: "implnt" -> "implant" -> "hardware"). A few typed words are spelt as
+another word only next to certain words (`ContextSpelling`): "hw" is "how" in
+"hw do screws come out", and "hardware" in "hw visible through 5mm defect".
 
     >>> normaliser.words("the scew is pokin thru my skn")
     ['the', 'screw', 'is', 'poking', 'through', 'my', 'skin']
@@ -51,6 +53,17 @@ def within_edits(word: str, target: str, limit: int) -> bool:
     return previous[-1] <= limit
 
 
+@dataclass(frozen=True)
+class ContextSpelling:
+    """A typed word spelt `as_word` when the word after it is one of `before` or the word
+    before it one of `after` (compared after normalisation); otherwise the spelling table's."""
+
+    word: str
+    as_word: str
+    before: FrozenSet[str] = frozenset()
+    after: FrozenSet[str] = frozenset()
+
+
 class TokenizerLike(Protocol):
     """Anything that turns text into a spaCy Doc (a Tokenizer or `nlp.make_doc`)."""
 
@@ -65,6 +78,7 @@ class Normaliser:
         spelling: {misspelling or lay word: the rule word} from the rules file.
         fuzzy_targets: key safety words also caught one typo away.
         not_typos: real words one typo away from a key word, never corrected.
+        in_context: typed words spelt otherwise next to certain words.
     """
 
     def __init__(
@@ -73,12 +87,22 @@ class Normaliser:
         spelling: Mapping[str, str],
         fuzzy_targets: Sequence[str] = (),
         not_typos: FrozenSet[str] = frozenset(),
+        in_context: Sequence[ContextSpelling] = (),
     ) -> None:
         self._tokenizer = tokenizer
         self._spelling: Dict[str, str] = dict(spelling)
         self._fuzzy_targets = tuple(fuzzy_targets)
         self._not_typos = not_typos
         self._known: FrozenSet[str] = frozenset(spelling.values()) | frozenset(self._fuzzy_targets)
+        self._in_context: Dict[str, ContextSpelling] = {
+            rule.word: ContextSpelling(
+                rule.word,
+                self.normalise_word(rule.as_word, rule.as_word),
+                frozenset(self.normalise_word(w, w) for w in rule.before),
+                frozenset(self.normalise_word(w, w) for w in rule.after),
+            )
+            for rule in in_context
+        }
 
     def normalise_word(self, text: str, norm: str) -> str:
         """Return the rule word for one token."""
@@ -108,6 +132,7 @@ class Normaliser:
         if lowered != doc.text and len(lowered) == len(doc.text):
             doc = self._tokenizer(lowered)
         words: List[NormalisedWord] = []
+        typed: Dict[int, str] = {}  # index in `words` -> the typed word, for the words spelt in context
         for token in doc:
             end = token.idx + len(token)
             if token.is_space or not token.text.strip():
@@ -128,6 +153,8 @@ class Normaliser:
             if token.is_punct or token.text in {"...", "…", "--"}:
                 words.append(NormalisedWord(CLAUSE_END, token.idx, end))
                 continue
+            if token.text.lower() in self._in_context:
+                typed[len(words)] = token.text.lower()
             words.append(
                 NormalisedWord(
                     self.normalise_word(token.text, token.norm_),
@@ -135,7 +162,20 @@ class Normaliser:
                     token.idx + len(token),
                 )
             )
-        return words
+        return self._spelt_in_context(words, typed)
+
+    def _spelt_in_context(self, words: List[NormalisedWord], typed: Mapping[int, str]) -> List[NormalisedWord]:
+        """ "hw visible" -> "hardware visible": the words next to it decide (not across punctuation)."""
+        if not typed:
+            return words
+        spelt = list(words)
+        for i, text in typed.items():
+            rule = self._in_context[text]
+            following = words[i + 1].norm if i + 1 < len(words) else None
+            preceding = words[i - 1].norm if i > 0 else None
+            if following in rule.before or preceding in rule.after:
+                spelt[i] = NormalisedWord(rule.as_word, words[i].start, words[i].end)
+        return spelt
 
     def words(self, text: str) -> List[str]:
         """Normalised words of a text (punctuation dropped): used for rule phrases."""

@@ -13,6 +13,8 @@ from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Sequence, Tupl
 
 import yaml
 
+from nlu_components.safety.normalise import ContextSpelling
+
 Phrase = Tuple[str, ...]
 Tokenise = Callable[[str], List[str]]
 
@@ -301,6 +303,38 @@ def typo_correction(raw: Mapping[str, Any], source: str = "rules.yml") -> TypoCo
             raise SafetyRulesError(f"{source}: 'typo_correction.{key}' must be a list of words")
         lists[key] = [v.strip().lower() for v in values]
     return TypoCorrection(tuple(lists["targets"]), frozenset(lists["not_typos"]))
+
+
+def spelling_in_context(raw: Mapping[str, Any], source: str = "rules.yml") -> Tuple[ContextSpelling, ...]:
+    """The rules file's `spelling_in_context` list (optional): typed words spelt as another word
+    only next to certain words ("hw visible" is hardware, "hw do" is how)."""
+    entries = raw.get("spelling_in_context") or []
+    if not isinstance(entries, list):
+        raise SafetyRulesError(f"{source}: 'spelling_in_context' must be a list")
+    rules = []
+    for position, entry in enumerate(entries):
+        where = f"{source}: spelling_in_context[{position}]"
+        if (
+            not isinstance(entry, Mapping)
+            or not isinstance(entry.get("word"), str)
+            or not isinstance(entry.get("as"), str)
+        ):
+            raise SafetyRulesError(f"{where}: needs a `word` and an `as`")
+        unknown = set(entry) - {"word", "as", "before", "after"}
+        if unknown:
+            raise SafetyRulesError(f"{where}: unknown keys {sorted(unknown)}")
+        lists = {}
+        for key in ("before", "after"):
+            values = entry.get(key) or []
+            if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+                raise SafetyRulesError(f"{where}: '{key}' must be a list of words")
+            lists[key] = frozenset(v.strip().lower() for v in values)
+        if not lists["before"] and not lists["after"]:
+            raise SafetyRulesError(f"{where}: needs `before` or `after` words")
+        rules.append(
+            ContextSpelling(entry["word"].strip().lower(), entry["as"].strip().lower(), lists["before"], lists["after"])
+        )
+    return tuple(rules)
 
 
 def spelling_map(raw: Mapping[str, Any], source: str = "rules.yml") -> Dict[str, str]:

@@ -419,6 +419,29 @@ def test_a_modal_before_a_seeing_verb_is_still_a_report(detector, nlp) -> None:
     assert detector.analyse(nlp.make_doc("i can see the screw in my scar")).category is EXPOSED_HARDWARE
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("hw visible through 5mm defect", ["hardware", "visible", "through", "5", "mm", "defect"]),
+        ("exposed hw", ["exposed", "hardware"]),
+        ("hw do screws come out", ["how", "do", "screws", "come", "out"]),
+        # Not across punctuation: "the" ends the clause before it.
+        ("i saw the, hw long", ["i", "saw", "the", "how", "long"]),
+    ],
+)
+def test_a_word_spelt_in_context_follows_the_words_beside_it(detector, text: str, words) -> None:
+    assert detector.normaliser.words(text) == words
+
+
+def test_a_word_spelt_in_context_needs_words_to_look_for(nlp: Language) -> None:
+    from nlu_components.safety.rules import read_rules_file
+
+    raw = read_rules_file()
+    raw["spelling_in_context"] = [{"word": "hw", "as": "hardware"}]
+    with pytest.raises(SafetyRulesError, match="needs `before` or `after`"):
+        SafetyDetector.from_mapping(nlp.make_doc, raw, "rules.yml")
+
+
 SIXTH_ROUND = [
     # A question word before a seeing verb opens a statement whose subject is left out.
     ("can see the rod", EXPOSED_HARDWARE),
@@ -914,6 +937,138 @@ EIGHTEENTH_ROUND = [
     ("is it super rare for rods to come out? asking for me", None),
 ]
 
+NINETEENTH_ROUND = [
+    # A wound that will not close or heal is open, not denied; one of several named before is the subject.
+    (
+        "I've got a wound that won't close over my rods and as of today one of them is actually visible in it",
+        EXPOSED_HARDWARE,
+    ),
+    ("the wound over my screws never healed and now one of them is showing in it", EXPOSED_HARDWARE),
+    ("my wound won't heal, no metal visible though", None),
+    # "Could it be normal to..." is "is it normal": a report, unless it asks how things go.
+    (
+        "Could it be normal to feel a cold smooth metal surface directly under my finger "
+        "in the open part of my incision?",
+        EXPOSED_HARDWARE,
+    ),
+    ("Could it be normal that I can see a screw in my wound?", EXPOSED_HARDWARE),
+    ("Could it be normal for screws to come through the skin years later?", None),
+    # Felt or seen through a gap in the skin or the wound (an opening, not closed skin).
+    ("I can feel the end of the rod through a gap in my skin, it's a bit crusty around it", EXPOSED_HARDWARE),
+    ("I can feel the screw head through a gap in the wound", EXPOSED_HARDWARE),
+    ("there's a gap between the screws on my x-ray", None),
+    ("I can feel the rods under my skin, there's no gap anywhere", None),
+    # A call for attention at the end ("u there?") makes no question of a report.
+    ("screws visible thru opening in surgical wound, u there?", EXPOSED_HARDWARE),
+    ("screw showing in my scar, anyone there?", EXPOSED_HARDWARE),
+    ("Is it possible for a screw to poke through the skin? anyone there?", None),
+    # "Am I imagining it or...?" doubts the eyes, not the event; imagining what may come stays a hypothesis.
+    (
+        "Am I imagining it or is the screw head visible through the sore on my back? My wife agrees it's there.",
+        EXPOSED_HARDWARE,
+    ),
+    ("Am I imagining things or is that a rod poking out of my scar?", EXPOSED_HARDWARE),
+    ("I keep imagining the screw poking out of my back", None),
+    ("am i imagining it or could the screw come out one day?", None),
+    # What a scab that fell off left to see, the scab named before.
+    (
+        "ive had a crusty scab on my back for months and today it fell off and theres a gray screw top underneath",
+        EXPOSED_HARDWARE,
+    ),
+    ("the scab on my scar came off this morning and there's a shiny metal bit underneath", EXPOSED_HARDWARE),
+    ("my dressing fell off and there's a red mark over the screw", None),
+    ("the scab fell off and there is just pink skin underneath", None),
+    # A child's word for the implant: a "robot bit" in the back (a toy robot's screw is a toy's).
+    (
+        "my mum said to type this. theres a robot bit coming out of my back where the doctor fixed it. im 11",
+        EXPOSED_HARDWARE,
+    ),
+    ("there's a robot part sticking out of my back, i'm 9", EXPOSED_HARDWARE),
+    ("my son's robot toy has a screw coming out", None),
+    # "hw": hardware before or after a word that says how it is, "how" elsewhere.
+    ("wound check: hw visible through 5mm defect lower pole, pls advise", EXPOSED_HARDWARE),
+    ("exposed hw lower lumbar wound, pls review", EXPOSED_HARDWARE),
+    ("hw do i know if the screws are coming through?", None),
+    ("hw long until the wound heals?", None),
+    # Spanish progressive of seeing, inside "qué hago si" too; a fear of what may come stays one.
+    ("¿Qué hago si ya se me está viendo el material de la columna por la piel?", EXPOSED_HARDWARE),
+    ("se le está viendo la placa por la herida a mi padre", EXPOSED_HARDWARE),
+    ("¿Qué hago si algún día se me sale el tornillo?", None),
+    ("me da miedo que se me vea el tornillo algún día", None),
+    # The noun phrase "loss of bladder control"; asked about in general, it is a question.
+    ("sudden loss of bladder control 2 days after my spinal fusion", NEURO_RED_FLAG),
+    ("sudden loss of bowel control since yesterday after my back op", NEURO_RED_FLAG),
+    ("Can spinal surgery cause loss of bladder control?", None),
+    ("How common is loss of bladder control after a fusion?", None),
+    # Spain's colloquial saddle words ("acorchada", "el culo"); pain there, or nothing odd noticed, is none.
+    ("Noto acorchada la zona de los genitales y el culo, me operaron de la espalda hace diez días", NEURO_RED_FLAG),
+    ("me noto acorchada la entrepierna desde la operación", NEURO_RED_FLAG),
+    ("tengo el culo dormido desde ayer, me operaron la semana pasada", NEURO_RED_FLAG),
+    ("me duele el culo de estar sentado tanto rato", None),
+    ("no noto nada raro en el culo, todo bien", None),
+    # Metal in another part of the body, named just after the hardware word; a surface word that names
+    # a surgery ("from my back op"). The spinal report beside either still counts.
+    (
+        "I have a metal plate in my head from a car crash years ago, different from my back op. "
+        "Does the spine team need to know?",
+        None,
+    ),
+    ("I have a titanium plate in my jaw, does that matter for my spinal MRI?", None),
+    ("the screws from my back surgery are fine", None),
+    ("I have screws in my neck from my neck fusion, can I fly?", None),
+    ("I have a plate in my arm and the screw in my back is poking out", EXPOSED_HARDWARE),
+    ("the screw is sticking out of my back surgery scar", EXPOSED_HARDWARE),
+    # Seen on a screen during a procedure, or by the imaging staff: not a phone's screen, nor a wound.
+    ("I could see the metal of my rods on the screen during my injection, was that okay?", None),
+    ("I could see my screws on the monitor during the nerve block, is that normal?", None),
+    ("on my phone screen I can see the screw in the wound", EXPOSED_HARDWARE),
+    ("I took a photo, on the screen you can see the screw poking out of my back", EXPOSED_HARDWARE),
+    (
+        'The X-ray tech said "oh, I can see your hardware" and I panicked - does that mean it\'s coming out?',
+        None,
+    ),
+    ("the radiographer said she could see all my screws clearly", None),
+    ("the radiographer said she could see metal in the wound on my back", EXPOSED_HARDWARE),
+    # The meaning of the term, asked just after it; a photo of it asked for; an essay on it.
+    ("what does exposed hardware mean on my discharge papers under 'complications to watch for'?", None),
+    ("What does visible hardware mean on my letter?", None),
+    ("what does exposed hardware mean? my screw is poking out of the scar", EXPOSED_HARDWARE),
+    ("my hardware is exposed which means I need surgery?", EXPOSED_HARDWARE),
+    ("Is there a photo of what exposed spinal hardware looks like so I know what to check for?", None),
+    ("Is there a picture of what exposed hardware looks like?", None),
+    ("Is there a photo of what exposed hardware looks like? Mine is exposed right now", EXPOSED_HARDWARE),
+    (
+        "I'm writing an essay on spinal implant complications for school, "
+        "can you explain hardware erosion through skin?",
+        None,
+    ),
+    ("I'm writing a dissertation on hardware coming through skin after fusion", None),
+    ("I'm writing an essay but the screw is poking out of my back right now", EXPOSED_HARDWARE),
+    # A 3D print or model of the spine is a model; a video watched before the writer's own report now is not.
+    (
+        "The 3D print of my spine they showed me had the screws sticking out of it, is that how it is in my body?",
+        None,
+    ),
+    ("the 3d model of my spine showed screws sticking out, is that normal?", None),
+    ("I watched a video and now my screw is poking out of my back", EXPOSED_HARDWARE),
+    # A likelihood asked about, "all is well" at present; not "all is well except..." nor a report of now.
+    (
+        "I should be most obliged if you could tell me whether, at my age of 86, there is any likelihood of my "
+        "spinal rods emerging through the skin. At present all is well.",
+        None,
+    ),
+    ("is there any likelihood of the rods coming through the skin as I age?", None),
+    ("all is well except the screw poking out of my scar since today", EXPOSED_HARDWARE),
+    ("At present all is well, but this morning I saw metal in my scar", EXPOSED_HARDWARE),
+    # A screw out of place is a position, not out of the body; a wound that looks better is how it looks.
+    ("I have 6 screws and my surgeon said one of them is out of place", None),
+    ("the screw is out of place and poking through my skin", EXPOSED_HARDWARE),
+    ("la herida de los tornillos se está viendo mejor", None),
+    ("la herida de la placa se ve mejor que ayer", None),
+    # Fever with chills stays a wound emergency (the triage ladder's sepsis signs).
+    ("I've got a fever and chills and the incision is throbbing", WOUND_EMERGENCY),
+]
+
 # Each tuning round's generalisations: one row a behaviour, grouped by the round that added it.
 ROUNDS = {
     "sixth": SIXTH_ROUND,
@@ -928,6 +1083,7 @@ ROUNDS = {
     "sixteenth": SIXTEENTH_ROUND,
     "seventeenth": SEVENTEENTH_ROUND,
     "eighteenth": EIGHTEENTH_ROUND,
+    "nineteenth": NINETEENTH_ROUND,
 }
 
 

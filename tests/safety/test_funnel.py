@@ -158,11 +158,11 @@ def test_an_opened_wound_with_exposure_scoped_away_keeps_its_wound_reply() -> No
 
 
 def test_a_rules_exposure_the_learned_stage_gives_almost_no_chance_gets_the_question() -> None:
-    assert run(rules_category=Category.EXPOSED_HARDWARE, learned=learned(exposed=0.01)) == Decision(
+    assert run(rules_category=Category.EXPOSED_HARDWARE, learned=learned(exposed=0.09)) == Decision(
         "report_possible_exposed_hardware", Stage.RULES_DOUBTED
     )
     # at or above the doubt threshold, and without a learned stage, the rules stand
-    assert run(rules_category=Category.EXPOSED_HARDWARE, learned=learned(exposed=0.05)).stage is Stage.RULES
+    assert run(rules_category=Category.EXPOSED_HARDWARE, learned=learned(exposed=0.1)).stage is Stage.RULES
     assert run(rules_category=Category.EXPOSED_HARDWARE).stage is Stage.RULES
 
 

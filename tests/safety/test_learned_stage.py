@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from nlu_components.safety.learned import LearnedStage, class_of
+from nlu_components.safety.learned import META_FILE, LearnedStage, class_of
 
 TEXTS = [
     "the screw is poking out of my back",
@@ -43,11 +45,20 @@ def stage() -> LearnedStage:
 
 
 def test_numpy_scoring_gives_scikit_learns_probabilities(stage: LearnedStage) -> None:
-    vectoriser = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)
-    model = LogisticRegression(C=10.0, max_iter=3000, class_weight="balanced")
-    model.fit(vectoriser.fit_transform(TEXTS), [class_of(label) for label in LABELS])
-    unseen = ["a bit of silver is sticking out of my wound", "can't feel my feet", "what is a pedicle screw"]
-    expected = model.predict_proba(vectoriser.transform(unseen))
+    # Character n-grams and word uni- and bigrams side by side, each block normalised on its own.
+    vectorisers = [
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True),
+        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), min_df=2, sublinear_tf=True),
+    ]
+    model = LogisticRegression(C=30.0, max_iter=3000, class_weight="balanced")
+    model.fit(hstack([v.fit_transform(TEXTS) for v in vectorisers]), [class_of(label) for label in LABELS])
+    unseen = [
+        "a bit of silver is sticking out of my wound",
+        "can't feel my feet",
+        "what is a pedicle screw",
+        "the screw is out",  # known words and bigrams, few character n-grams of its own
+    ]
+    expected = model.predict_proba(hstack([v.transform(unseen) for v in vectorisers]))
     classes = list(model.classes_)
     for text, row in zip(unseen, expected, strict=True):
         likelihood = stage.likelihood(text)
@@ -69,7 +80,7 @@ def test_a_message_with_no_known_ngram_still_gets_probabilities(stage: LearnedSt
 def test_it_is_stored_without_pickle_and_loads_to_the_same_figures(stage: LearnedStage, tmp_path: Path) -> None:
     stage.save(tmp_path)
     with np.load(tmp_path / "learned_stage.npz", allow_pickle=False) as arrays:
-        assert set(arrays.files) == {"idf", "coef", "intercept"}
+        assert set(arrays.files) == {"idf_chars", "idf_words", "coef", "intercept"}
     loaded = LearnedStage.load(tmp_path)
     assert loaded is not None
     assert loaded.likelihood("I can see the plate") == stage.likelihood("I can see the plate")
@@ -77,3 +88,12 @@ def test_it_is_stored_without_pickle_and_loads_to_the_same_figures(stage: Learne
 
 def test_a_model_without_the_stage_loads_none(tmp_path: Path) -> None:
     assert LearnedStage.load(tmp_path) is None
+
+
+def test_a_stage_stored_in_an_older_format_is_refused_with_what_to_do(stage: LearnedStage, tmp_path: Path) -> None:
+    stage.save(tmp_path)
+    meta = json.loads((tmp_path / META_FILE).read_text(encoding="utf-8"))
+    del meta["format"]
+    (tmp_path / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ValueError, match="make train"):
+        LearnedStage.load(tmp_path)
