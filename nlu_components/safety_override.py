@@ -131,12 +131,7 @@ class SafetyOverrideClassifier(GraphComponent):
         self._rules_text = rules_text
         self._semantic_net = semantic_net
         self._learned = learned
-        self._thresholds = LearnedThresholds(
-            emergency=float(config["learned_emergency"]),
-            emergency_scoped=float(config["learned_emergency_scoped"]),
-            ask=float(config["learned_ask"]),
-            doubt=float(config["learned_doubt"]),
-        )
+        self._thresholds = LearnedThresholds.from_config(config)
         self._nlp = spacy.blank(config["language"])
         self._detector = self._build_detector(rules_text, config.get("rules_path") or str(DEFAULT_RULES_PATH))
         self._intents = Intents(

@@ -61,17 +61,10 @@ def _count(scored: List[Tuple[Dict[str, Any], Likelihood]], thresholds: LearnedT
     clarifying = {"E": "askE", "N": "askN"}
     counts: Counter = Counter()
     for verdict, likelihood in scored:
-        signals = Signals(
-            classified=None,
-            rules_category=Category(verdict["category"]) if verdict["category"] else None,
-            rules_contradict_exposed=verdict["contradict_exposed"],
-            rules_contradict_neuro=verdict["contradict_neuro"],
-            body_context=False,
-            near_emergency=None,
-            floor=False,
-            floor_object=False,
-            warning=False,
-            uncertain_answer=False,
+        signals = Signals.from_rules(
+            Category(verdict["category"]) if verdict["category"] else None,
+            verdict["contradict_exposed"],
+            verdict["contradict_neuro"],
             learned=likelihood if thresholds is not None else None,
         )
         intent = decide(signals, intents, clarifying, thresholds or LearnedThresholds()).intent
@@ -110,12 +103,7 @@ def main() -> int:
 
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     (safety,) = [c for c in config["pipeline"] if c["name"].endswith("SafetyOverrideClassifier")]
-    thresholds = LearnedThresholds(
-        emergency=safety.get("learned_emergency", LearnedThresholds.emergency),
-        emergency_scoped=safety.get("learned_emergency_scoped", LearnedThresholds.emergency_scoped),
-        ask=safety.get("learned_ask", LearnedThresholds.ask),
-        doubt=safety.get("learned_doubt", LearnedThresholds.doubt),
-    )
+    thresholds = LearnedThresholds.from_config(safety)
     topic_questions = [
         (str(m.get("text")), "not_emergency")
         for m in load_data(str(ROOT / "data" / "nlu")).intent_examples

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import AbstractSet, Mapping
+from typing import AbstractSet, Any, Mapping
 
 from nlu_components.safety.detector import Category
 from nlu_components.safety.learned import Likelihood
@@ -105,6 +105,30 @@ class Signals:
     uncertain_answer: bool
     learned: Likelihood | None = None  # the learned stage's probabilities (None: the model has no such stage)
 
+    @classmethod
+    def from_rules(
+        cls,
+        rules_category: Category | None,
+        contradict_exposed: bool = False,
+        contradict_neuro: bool = False,
+        classified: str | None = None,
+        learned: Likelihood | None = None,
+    ) -> "Signals":
+        """What the rules (and the learned stage, when given) said, with every other layer silent."""
+        return cls(
+            classified=classified,
+            rules_category=rules_category,
+            rules_contradict_exposed=contradict_exposed,
+            rules_contradict_neuro=contradict_neuro,
+            body_context=False,
+            near_emergency=None,
+            floor=False,
+            floor_object=False,
+            warning=False,
+            uncertain_answer=False,
+            learned=learned,
+        )
+
 
 @dataclass(frozen=True)
 class LearnedThresholds:
@@ -115,6 +139,17 @@ class LearnedThresholds:
     emergency_scoped: float = 0.8  # the same when the rules read the mention as negated, old, ...
     ask: float = 0.5  # the clarifying question over an information answer or out-of-scope
     doubt: float = 0.1  # below it, a rules or classifier exposure gets the question instead
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> "LearnedThresholds":
+        """The thresholds a SafetyOverrideClassifier's config sets (`learned_emergency`, ...), else the defaults."""
+        defaults = cls()
+        return cls(
+            emergency=float(config.get("learned_emergency", defaults.emergency)),
+            emergency_scoped=float(config.get("learned_emergency_scoped", defaults.emergency_scoped)),
+            ask=float(config.get("learned_ask", defaults.ask)),
+            doubt=float(config.get("learned_doubt", defaults.doubt)),
+        )
 
 
 @dataclass(frozen=True)

@@ -26,18 +26,7 @@ CLARIFYING = {
     "report_exposed_hardware": "report_possible_exposed_hardware",
     "report_neurological_red_flags": "report_possible_neurological_red_flags",
 }
-NOTHING = Signals(
-    classified="ask_how_rare",
-    rules_category=None,
-    rules_contradict_exposed=False,
-    rules_contradict_neuro=False,
-    body_context=False,
-    near_emergency=None,
-    floor=False,
-    floor_object=False,
-    warning=False,
-    uncertain_answer=False,
-)
+NOTHING = Signals.from_rules(None, classified="ask_how_rare")
 
 
 def run(**changes) -> Decision:
@@ -187,3 +176,9 @@ def test_thresholds_come_from_the_caller() -> None:
     strict = LearnedThresholds(emergency=0.95, emergency_scoped=0.99, ask=0.9, doubt=0.2)
     signals = replace(NOTHING, learned=learned(exposed=0.75))
     assert decide(signals, INTENTS, CLARIFYING, strict).intent is None
+
+
+def test_the_thresholds_come_from_the_components_config_and_default_where_it_is_silent() -> None:
+    assert LearnedThresholds.from_config({}) == LearnedThresholds()
+    read = LearnedThresholds.from_config({"learned_emergency": 0.9, "learned_doubt": "0.2", "name": "x"})
+    assert read == LearnedThresholds(emergency=0.9, doubt=0.2)
