@@ -11,6 +11,10 @@ in Redis's own clock), and every step that reads and changes it is one Lua scrip
 Redis runs atomically: issuing a ticket (INCR the counter and ZADD the ticket), checking
 whether a ticket is first in line (after dropping expired tickets), and finishing one.
 Expiry uses the Redis server's clock, so replicas with skewed clocks agree on it.
+
+A waiting message checks its ticket every `poll_interval` (20 ms), and at once when a message
+of the same conversation finishes on this replica (an asyncio event, as in the single
+process's `InProcessLockStore`), so a burst that stays on one replica does not wait out polls.
 """
 
 from __future__ import annotations
@@ -108,6 +112,8 @@ class AtomicRedisLockStore(RedisLockStore):
         self._check = self.red.register_script(_CHECK)
         self._finish = self.red.register_script(_FINISH)
         self._live_tickets = self.red.register_script(_LIVE_TICKETS)
+        # One event per conversation with waiters on this replica, set when a ticket finishes here.
+        self._finished: dict[str, asyncio.Event] = {}
 
     def _queue_key(self, conversation_id: str) -> str:
         return f"{self.key_prefix}{conversation_id}:queue"
@@ -151,11 +157,21 @@ class AtomicRedisLockStore(RedisLockStore):
                 return self._ticket_lock(conversation_id)
             if state == -1:
                 raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
-            await asyncio.sleep(wait_time_in_seconds)
+            finished = self._finished.setdefault(conversation_id, asyncio.Event())
+            try:
+                await asyncio.wait_for(finished.wait(), timeout=wait_time_in_seconds)
+            except asyncio.TimeoutError:
+                pass  # nothing finished here: look again (another replica's ticket may have)
 
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
-        """Take the finished ticket out of the queue (an empty queue is removed by Redis itself)."""
-        self._finish(keys=[self._queue_key(conversation_id)], args=[ticket_number])
+        """Take the finished ticket out of the queue (an empty queue is removed by Redis itself), and
+        wake this replica's messages waiting in that conversation."""
+        try:
+            self._finish(keys=[self._queue_key(conversation_id)], args=[ticket_number])
+        finally:
+            finished = self._finished.pop(conversation_id, None)
+            if finished is not None:
+                finished.set()
 
     def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
         """Take the finished ticket out of the queue."""

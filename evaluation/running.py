@@ -100,6 +100,7 @@ def start_assistant(
         **{k: str(v) for k, v in ports.items()},
         "TRACKER_DB": str(data_dir / "conversations.db"),
         "WIDGET_SESSION_KEY_FILE": str(data_dir / "widget-session.key"),
+        "REST_SENDER_KEY_FILE": str(data_dir / "rest-sender.key"),
         "STAFF_DATABASE_URL": f"sqlite:///{data_dir / 'staff.db'}",
         "RASA_AUTH_TOKEN_FILE": str(data_dir / "rasa-api.token"),
         # Each running copy has its own supervisord socket and logs.

@@ -28,7 +28,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -36,9 +35,10 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 from evaluation.paths import ROOT
+from evaluation.rest_client import RestSender, SenderBook, replies_to
 from evaluation.running import free_port, pid_of, scaled_environment, start_assistant
 from evaluation.sets import nlu_sets, readable, readable_safety_examples
-from scripts.benchmark import percentiles, post, status_mb
+from scripts.benchmark import percentiles, status_mb
 
 RASA = [sys.executable, "-m", "rasa"]
 ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": str(ROOT)}
@@ -51,19 +51,29 @@ TARGETS = {"median_latency_ratio": 0.5, "throughput_ratio": 2.0, "peak_memory_ra
 EMERGENCY_P95_TARGET_MS = 300.0
 
 
+def measured_commit() -> str:
+    """The commit measured, marked "+uncommitted changes" when the working tree differs from it."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD")
+    return f"{commit}+uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else commit
+
+
 def peak_rss_mb(pid: int | None) -> float | None:
     return None if pid is None else status_mb(pid, "VmHWM")
 
 
-def wait_for_first_answer(url: str, started: float, timeout: float = 600) -> float:
+def wait_for_first_answer(url: str, started: float, senders: SenderBook, timeout: float = 600) -> float:
     """Seconds from `started` until the REST channel first answers a message with a reply."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            _, replies = post(url, f"first-{uuid.uuid4().hex[:6]}", "hello", timeout=10)
+            _, replies = replies_to(url, senders(f"first-{uuid.uuid4().hex[:6]}"), "hello", timeout=10)
             if replies:
                 return round(time.monotonic() - started, 1)
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
+        except OSError:  # not listening yet, or refusing while it starts
             pass
         time.sleep(0.25)
     raise TimeoutError(f"no answer from {url} within {timeout} s")
@@ -81,16 +91,22 @@ class Load:
     errors: int = 0
 
 
-def run_load(url: str, texts: Sequence[str], with_emergencies: Callable[[str], bool] | None = None) -> Load:
+def run_load(
+    url: str, texts: Sequence[str], senders: SenderBook, with_emergencies: Callable[[str], bool] | None = None
+) -> Load:
     # Senders keep ten-message conversations, as in scripts/benchmark.py (and within the rate limit);
-    # each run has its own senders.
+    # each run has its own senders, opened before the clock starts.
     run = uuid.uuid4().hex[:6]
-    post(url, f"warm-up-{run}", "hello")
-    sequential = [post(url, f"seq-{run}-{n // 10}", text)[0] for n, text in enumerate(texts[:SEQUENTIAL_MESSAGES])]
+    replies_to(url, senders(f"warm-up-{run}"), "hello")
+    sequential = [
+        replies_to(url, senders(f"seq-{run}-{n // 10}"), text)[0] for n, text in enumerate(texts[:SEQUENTIAL_MESSAGES])
+    ]
     jobs = [
-        (f"load-{run}-{i % CONCURRENT_SENDERS}-{i // (CONCURRENT_SENDERS * 10)}", texts[i % len(texts)])
+        (senders(f"load-{run}-{i % CONCURRENT_SENDERS}-{i // (CONCURRENT_SENDERS * 10)}"), texts[i % len(texts)])
         for i in range(CONCURRENT_REQUESTS)
     ]
+    # Every emergency probe is a new conversation.
+    probes = iter([senders(f"emergency-{run}-{n}") for n in range(200)] if with_emergencies else [])
     errors = 0
     emergency_ms: List[float] = []
     emergency_ok: List[bool] = []
@@ -98,9 +114,12 @@ def run_load(url: str, texts: Sequence[str], with_emergencies: Callable[[str], b
 
     def emergencies() -> None:
         while not done.is_set():
+            probe = next(probes, None)
+            if probe is None:
+                break
             try:
-                elapsed, replies = post(url, f"emergency-{uuid.uuid4().hex[:8]}", EMERGENCY_TEXT)
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                elapsed, replies = replies_to(url, probe, EMERGENCY_TEXT)
+            except OSError:
                 emergency_ok.append(False)  # a failed emergency request counts as a wrong reply
             else:
                 emergency_ms.append(elapsed)
@@ -109,11 +128,11 @@ def run_load(url: str, texts: Sequence[str], with_emergencies: Callable[[str], b
                 )
             done.wait(0.5)
 
-    def one(job: Tuple[str, str]) -> float | None:
+    def one(job: Tuple[RestSender, str]) -> float | None:
         nonlocal errors
         try:
-            return post(url, *job)[0]
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return replies_to(url, *job)[0]
+        except OSError:
             errors += 1
             return None
 
@@ -172,10 +191,11 @@ def stock_assistant(work: Path, texts: Sequence[str]) -> ServerResult:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
+    url = f"http://127.0.0.1:{port}"
+    senders = SenderBook(url, issued=False)  # stock Rasa's REST channel takes any sender id
     try:
-        first = wait_for_first_answer(url, started)
-        load = run_load(url, texts)
+        first = wait_for_first_answer(url, started, senders)
+        load = run_load(url, texts, senders)
         peak = peak_rss_mb(server.pid)
     finally:
         server.terminate()
@@ -201,11 +221,12 @@ def this_assistant(work: Path, texts: Sequence[str], training_s: float | None) -
     data.mkdir()
     started = time.monotonic()
     assistant = start_assistant(data, timeout=600)
-    url = assistant.rasa_url + "/webhooks/rest/webhook"
+    url = assistant.rasa_url
+    senders = SenderBook(url)
     try:
-        first = wait_for_first_answer(url, started)
-        load = run_load(url, texts, with_emergencies=is_emergency_reply)
-        questions = run_load(url, question_texts(), with_emergencies=is_emergency_reply)
+        first = wait_for_first_answer(url, started, senders)
+        load = run_load(url, texts, senders, with_emergencies=is_emergency_reply)
+        questions = run_load(url, question_texts(), senders, with_emergencies=is_emergency_reply)
         port = assistant.rasa_url.rsplit(":", 1)[1]
         peak = peak_rss_mb(pid_of("assistant.rasa_server", f"--port {port}"))
         others = {"action server": peak_rss_mb(assistant.action_server_pid())}
@@ -241,10 +262,11 @@ def scaled_assistant(work: Path, texts: Sequence[str]) -> Tuple[ServerResult, Se
             delete_queue(env["RABBITMQ_QUEUE"], env["RABBITMQ_EXCHANGE"])
             raise
         try:
-            balancer = assistant.rasa_url + "/webhooks/rest/webhook"
-            first = wait_for_first_answer(balancer, started)
-            one = run_load(f"http://127.0.0.1:{ports[0]}/webhooks/rest/webhook", texts, is_emergency_reply)
-            two = run_load(balancer, texts, is_emergency_reply)
+            balancer = assistant.rasa_url
+            replica = f"http://127.0.0.1:{ports[0]}"
+            first = wait_for_first_answer(balancer, started, SenderBook(balancer))
+            one = run_load(replica, texts, SenderBook(replica), is_emergency_reply)
+            two = run_load(balancer, texts, SenderBook(balancer), is_emergency_reply)
             peaks = [peak_rss_mb(pid_of("assistant.rasa_server", f"--port {port}")) for port in ports]
         finally:
             assistant.stop()
@@ -349,9 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = ROOT / "results" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
+    commit = measured_commit()
     header = f"Measured {stamp} UTC, commit {commit}, {os.cpu_count()} cores, Rasa 3.6.21, REST."
     (out / "bench.json").write_text(
         json.dumps({"measured": stamp, "commit": commit, "results": [dataclasses.asdict(r) for r in results]}, indent=2)

@@ -16,13 +16,13 @@ import statistics
 import sys
 import tempfile
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Dict, List
 
 from evaluation.models import latest_model
 from evaluation.paths import ROOT
+from evaluation.rest_client import SenderBook, replies_to
 from evaluation.running import pid_of, start_assistant
 from evaluation.sets import readable_safety_examples
 
@@ -86,31 +86,22 @@ def bench_model(texts: List[str]) -> Dict:
     }
 
 
-def post(url: str, sender: str, text: str, timeout: float = 60) -> Tuple[float, List[Dict[str, Any]]]:
-    """One REST message: the milliseconds until the whole answer was read, and its replies."""
-    body = json.dumps({"sender": sender, "message": text}).encode()
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
-    start = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        answer = response.read()
-    return (time.perf_counter() - start) * 1000, json.loads(answer or b"[]")
-
-
 def bench_server(texts: List[str], concurrency: int, requests_total: int) -> Dict:
     with tempfile.TemporaryDirectory() as data_dir:
         assistant = start_assistant(Path(data_dir))
         try:
-            url = assistant.rasa_url + "/webhooks/rest/webhook"
-            post(url, "warm-up", "hello")
+            url = assistant.rasa_url
+            senders = SenderBook(url)
+            replies_to(url, senders("warm-up"), "hello")
             # Conversations of ten messages each, as people have them (and within the per-sender rate limit).
-            sequential = [post(url, f"bench-seq-{n // 10}", text)[0] for n, text in enumerate(texts[:100])]
+            sequential = [replies_to(url, senders(f"seq-{n // 10}"), text)[0] for n, text in enumerate(texts[:100])]
             jobs = [
-                (f"bench-{i % concurrency}-{i // (concurrency * 10)}", texts[i % len(texts)])
+                (senders(f"bench-{i % concurrency}-{i // (concurrency * 10)}"), texts[i % len(texts)])
                 for i in range(requests_total)
             ]
             start = time.perf_counter()
             with ThreadPoolExecutor(max_workers=concurrency) as pool:
-                concurrent = list(pool.map(lambda job: post(url, *job)[0], jobs))
+                concurrent = list(pool.map(lambda job: replies_to(url, *job)[0], jobs))
             elapsed = time.perf_counter() - start
             port = assistant.rasa_url.rsplit(":", 1)[1]
             rasa_pid = pid_of("assistant.rasa_server", f"--port {port}")

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
 from evaluation.paths import ROOT
+from evaluation.rest_client import SenderBook, replies_to
 from evaluation.running import pid_of, start_assistant
 from evaluation.sets import readable_safety_examples
-from scripts.benchmark import post
 
 # A part of the handling: (label, a frame on the stack that marks it, as "function (path").
 PARTS: List[Tuple[str, str]] = [
@@ -71,7 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     raw = out / "rasa_server.raw.txt"
     with tempfile.TemporaryDirectory() as data_dir:
         assistant = start_assistant(Path(data_dir), timeout=600)
-        url = assistant.rasa_url + "/webhooks/rest/webhook"
+        url = assistant.rasa_url
+        senders = SenderBook(url)
         stop = threading.Event()
         latencies: List[float] = []
 
@@ -79,13 +80,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             n = 0
             while not stop.is_set():
                 try:
-                    latencies.append(post(url, f"profile-{n // 10}", texts[n % len(texts)])[0])
+                    latencies.append(replies_to(url, senders(f"profile-{n // 10}"), texts[n % len(texts)])[0])
                 except (OSError, ValueError):
                     stop.wait(0.1)  # a refused or failed message: go on with the next
                 n += 1
 
         try:
-            post(url, "warm-up", "hello")
+            replies_to(url, senders("warm-up"), "hello")
             pid = pid_of("assistant.rasa_server", f"--port {assistant.rasa_url.rsplit(':', 1)[1]}")
             talker = threading.Thread(target=talk, daemon=True)
             talker.start()

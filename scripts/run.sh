@@ -27,6 +27,8 @@ export RUN_DIR=${RUN_DIR:-$PWD/.rasa-data/run}
 # The sites that may open the widget's live connection (the demo page by default), and its session key.
 export WIDGET_ALLOWED_ORIGINS=${WIDGET_ALLOWED_ORIGINS:-"http://$HOST:$WEB_PORT http://localhost:$WEB_PORT"}
 export WIDGET_SESSION_KEY_FILE=${WIDGET_SESSION_KEY_FILE:-$PWD/.rasa-data/widget-session.key}
+# The key that signs the REST channel's senders (every replica must have the same one).
+export REST_SENDER_KEY_FILE=${REST_SENDER_KEY_FILE:-$PWD/.rasa-data/rest-sender.key}
 export PROJECT_DIR=$PWD
 export TF_CPP_MIN_LOG_LEVEL=3 PYTHONPATH=. RASA_TELEMETRY_ENABLED=false
 export PY=$PWD/.venv/bin/python
@@ -47,6 +49,8 @@ case "$DEPLOYMENT" in
     export POSTGRES_DB=${POSTGRES_DB:-spine_assistant} POSTGRES_LOGIN_DB=${POSTGRES_LOGIN_DB:-postgres}
     export REDIS_HOST=${REDIS_HOST:-127.0.0.1} REDIS_PORT=${REDIS_PORT:-6379} REDIS_LOCK_DB=${REDIS_LOCK_DB:-1}
     export SOCKETIO_REDIS_URL=${SOCKETIO_REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT/2}
+    # The per-sender rate limit, counted once for all replicas (its keys beside the lock's).
+    export RATE_LIMIT_REDIS_URL=${RATE_LIMIT_REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT/$REDIS_LOCK_DB}
     export RABBITMQ_HOST=${RABBITMQ_HOST:-127.0.0.1} RABBITMQ_PORT=${RABBITMQ_PORT:-5672} RABBITMQ_QUEUE=${RABBITMQ_QUEUE:-rasa_events}
     export RABBITMQ_USERNAME=${RABBITMQ_USERNAME:-guest} RABBITMQ_PASSWORD=${RABBITMQ_PASSWORD:-guest}
     export RABBITMQ_EXCHANGE=${RABBITMQ_EXCHANGE:-rasa-exchange}
@@ -142,7 +146,8 @@ wait_for "the staff console" "http://$HOST:$STAFF_PORT/healthz" 30
 echo
 echo "The assistant is running. Open the web chat at:  http://$HOST:$WEB_PORT/"
 echo "Staff console:  http://$HOST:$STAFF_PORT/  (create an account: make staff-user NAME=yourname)"
-echo "REST endpoint: POST http://$HOST:$RASA_PORT/webhooks/rest/webhook  (Ctrl-C to stop)"
+echo "REST: POST http://$HOST:$RASA_PORT/webhooks/rest/session for a sender and its token, then"
+echo "      POST http://$HOST:$RASA_PORT/webhooks/rest/webhook with it (README, Configuration)  (Ctrl-C to stop)"
 echo "Embed the widget on another site:  <script src=\"http://$HOST:$WEB_PORT/widget.js\" data-server=\"http://$HOST:$RASA_PORT\" defer></script>"
 
 wait "$supervisor_pid"

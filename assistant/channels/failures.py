@@ -31,39 +31,43 @@ TOO_SLOW_TEXT = (
 FALLBACK_INSTRUCTION = "If this is an emergency, call your local emergency number now."
 
 
-_instruction: str | None = None
+_reminder: str | None = None
+_default_number: str | None = None
 
 
-def emergency_instruction(content_dir: Path = CONTENT_DIR) -> str:
-    """The content base's reminder (base.yml only: no topic's review date can take it away), with the
-    default emergency number phrase filled in. Read once; a failed read is tried again next time."""
-    global _instruction
-    if _instruction is None:
+def emergency_instruction(emergency_number: str | None = None, content_dir: Path = CONTENT_DIR) -> str:
+    """The content base's reminder (base.yml only: no topic's review date can take it away), naming
+    `emergency_number` (the person's locale's, from the channel), else the table's default phrase.
+    Read once; a failed read is tried again next time."""
+    global _reminder, _default_number
+    if _reminder is None or _default_number is None:
         try:
             base = yaml.safe_load((content_dir / "base.yml").read_text(encoding="utf-8"))
             reminder = base["reminder"] if isinstance(base, dict) else None
             if not isinstance(reminder, str) or not reminder.strip():
                 raise ValueError("base.yml has no reminder")
-            _instruction = reminder.strip().replace("{emergency_number}", EmergencyNumbers.from_file().default)
+            _default_number = EmergencyNumbers.from_file().default
+            _reminder = reminder.strip()
         except (OSError, yaml.YAMLError, ValueError, EmergencyNumbersError) as error:
             logger.error("Cannot read the emergency instruction for failure replies: %s", error)
             return FALLBACK_INSTRUCTION
-    return _instruction
+    return _reminder.replace("{emergency_number}", emergency_number or _default_number)
 
 
-def with_instruction(text: str) -> str:
-    return f"{text}\n\n{emergency_instruction()}"
+def with_instruction(text: str, emergency_number: str | None = None) -> str:
+    return f"{text}\n\n{emergency_instruction(emergency_number)}"
 
 
-def failure_text(error: BaseException) -> str:
+def failure_text(error: BaseException, emergency_number: str | None = None) -> str:
     """The sentences for the person: a storage outage is named, since their message was not kept."""
     return with_instruction(
-        STORE_UNAVAILABLE_TEXT if isinstance(error, TrackerStoreUnavailable) else HANDLING_FAILED_TEXT
+        STORE_UNAVAILABLE_TEXT if isinstance(error, TrackerStoreUnavailable) else HANDLING_FAILED_TEXT,
+        emergency_number,
     )
 
 
-def too_slow_text() -> str:
-    return with_instruction(TOO_SLOW_TEXT)
+def too_slow_text(emergency_number: str | None = None) -> str:
+    return with_instruction(TOO_SLOW_TEXT, emergency_number)
 
 
 def failure_status(error: BaseException) -> int:

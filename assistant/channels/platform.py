@@ -20,6 +20,7 @@ import aiohttp
 from rasa.core.channels.channel import UserMessage
 
 from assistant.channels.failures import failure_text
+from assistant.emergency_numbers import METADATA_KEY as EMERGENCY_NUMBER_KEY
 from assistant.notice import standing_notice
 
 logger = logging.getLogger(__name__)
@@ -148,7 +149,8 @@ async def handle_or_tell(
                 raise
             told.add(update_id)
         try:
-            await message.output_channel.send_text_message(message.sender_id, failure_text(error))
+            number = (message.metadata or {}).get(EMERGENCY_NUMBER_KEY)
+            await message.output_channel.send_text_message(message.sender_id, failure_text(error, number))
         except PlatformApiError as unsent:
             logger.error("Could not tell %s that their message failed: %s", message.input_channel, unsent)
         raise

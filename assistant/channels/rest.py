@@ -1,11 +1,14 @@
-"""The REST channel the web widget uses, with input validation and honest status codes.
+"""The REST channel for integrations, with sender tokens, input validation and honest status codes.
 
 Rasa's stock REST channel answers 200 even when handling the message failed,
-and accepts a missing sender (every such message then shares one
-conversation). This channel rejects bad input with a 4xx and a JSON error that
-says what to fix, and answers 500 when the assistant failed (503 while the
-conversation store is down), returning any replies already produced (an
-emergency reply is never dropped).
+accepts a missing sender (every such message then shares one conversation), and
+lets anyone who knows or guesses a sender id write into that conversation. Here
+a conversation is opened with `POST /webhooks/rest/session`, which issues a
+sender id and its token, and every message must carry that token
+(`Authorization: Bearer <token>`; 401 without it, 403 with a wrong one). Bad
+input gets a 4xx and a JSON error that says what to fix; a failure of the
+assistant gets 500 (503 while the conversation store is down), with any replies
+already produced (an emergency reply is never dropped).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from sanic.response import HTTPResponse
 from assistant.channels.failures import failure_status, failure_text, too_slow_text
 from assistant.channels.platform import PLATFORM_PREFIXES
 from assistant.channels.rate_limit import SenderRateLimiter, refusal_text
+from assistant.channels.session_tokens import SessionTokens, bearer_token
 from assistant.emergency_numbers import EmergencyNumbers
 
 logger = logging.getLogger(__name__)
@@ -34,6 +38,13 @@ DEFAULT_MAX_MESSAGE_CHARS = 2000
 # reply is sent before any custom action runs); handling goes on in the background.
 DEFAULT_REPLY_DEADLINE_S = 10.0
 MAX_SENDER_CHARS = 128
+SENDER_PREFIX = "rest-"  # issued senders are "rest-<32 hex digits>"
+DEFAULT_KEY_FILE = ".rasa-data/rest-sender.key"
+NO_TOKEN_TEXT = (
+    "This conversation needs its sender token: POST /webhooks/rest/session for a sender and its token, "
+    'then send each message with the header "Authorization: Bearer <token>".'
+)
+WRONG_TOKEN_TEXT = "Unknown sender, or the wrong token for it. POST /webhooks/rest/session opens a conversation."
 
 
 class InvalidRequest(ValueError):
@@ -123,11 +134,12 @@ def _log_late_failure(task: "asyncio.Future[Any]") -> None:
 
 
 async def handle_within_deadline(
-    handling: Awaitable[Any], replies: List[Dict[str, Any]], deadline_s: float
+    handling: Awaitable[Any], replies: List[Dict[str, Any]], deadline_s: float, emergency_number: str | None = None
 ) -> Tuple[int, Any]:
     """Run `handling`; answer (status, body) by the deadline, never a silent success.
 
-    `replies` is the output channel's list, filled while handling runs.
+    `replies` is the output channel's list, filled while handling runs; a failure reply names
+    `emergency_number` (the person's locale's), else the default phrase.
     """
     task = asyncio.ensure_future(handling)
     try:
@@ -137,15 +149,15 @@ async def handle_within_deadline(
         logger.error("Reply deadline of %.0f s passed; answering with the %d replies so far", deadline_s, len(replies))
         if replies:
             return 200, list(replies)
-        return 503, {"error": too_slow_text()}
+        return 503, {"error": too_slow_text(emergency_number)}
     except Exception as error:  # noqa: BLE001 - the channel boundary: any failure must not look like success
         logger.exception("Handling a REST message failed")
-        return failure_status(error), {"error": failure_text(error), "messages": list(replies)}
+        return failure_status(error), {"error": failure_text(error, emergency_number), "messages": list(replies)}
     return 200, list(replies)
 
 
 class ValidatedRestInput(InputChannel):
-    """POST /webhooks/rest/webhook, for the website widget and integrations."""
+    """POST /webhooks/rest/session, then /webhooks/rest/webhook with the token: for integrations."""
 
     @classmethod
     def name(cls) -> str:
@@ -154,7 +166,9 @@ class ValidatedRestInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> "ValidatedRestInput":
         credentials = credentials or {}
+        key_file = credentials.get("sender_key_file", DEFAULT_KEY_FILE)
         return cls(
+            SessionTokens.from_environment("REST_SENDER_KEY", "REST_SENDER_KEY_FILE", key_file, SENDER_PREFIX),
             int(credentials.get("max_message_chars", DEFAULT_MAX_MESSAGE_CHARS)),
             float(credentials.get("reply_deadline_s", DEFAULT_REPLY_DEADLINE_S)),
             rate_limiter=SenderRateLimiter.from_credentials(credentials),
@@ -162,11 +176,13 @@ class ValidatedRestInput(InputChannel):
 
     def __init__(
         self,
+        tokens: SessionTokens,
         max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
         reply_deadline_s: float = DEFAULT_REPLY_DEADLINE_S,
         emergency_numbers: EmergencyNumbers | None = None,
         rate_limiter: SenderRateLimiter | None = None,
     ) -> None:
+        self.tokens = tokens
         self.max_message_chars = max_message_chars
         self.reply_deadline_s = reply_deadline_s
         self.emergency_numbers = emergency_numbers or EmergencyNumbers.from_file()
@@ -179,22 +195,34 @@ class ValidatedRestInput(InputChannel):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @webhook.route("/session", methods=["POST"])
+        async def open_session(_: Request) -> HTTPResponse:
+            sender, token = self.tokens.new_session()
+            return response.json({"sender": sender, "sender_token": token})
+
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             try:
                 incoming = parse_request_body(request.body, self.max_message_chars)
             except InvalidRequest as error:
                 return response.json({"error": error.message}, status=error.status)
+            token = bearer_token(request.headers.get("Authorization"))
+            if not token:
+                return response.json({"error": NO_TOKEN_TEXT}, status=401, headers={"WWW-Authenticate": "Bearer"})
+            if not self.tokens.is_valid(incoming.sender, token):
+                return response.json({"error": WRONG_TOKEN_TEXT}, status=403)
+            number = self.emergency_numbers.for_metadata(incoming.metadata)
             wait_s = self.rate_limiter.wait_seconds(incoming.sender)
             if wait_s:
-                return response.json({"error": refusal_text(wait_s)}, status=429, headers={"Retry-After": str(wait_s)})
+                refusal = refusal_text(wait_s, number)
+                return response.json({"error": refusal}, status=429, headers={"Retry-After": str(wait_s)})
             collector = CollectingOutputChannel()
             metadata = self.emergency_numbers.with_number(incoming.metadata)
             message = UserMessage(
                 incoming.text, collector, incoming.sender, input_channel=self.name(), metadata=metadata
             )
             status, body = await handle_within_deadline(
-                on_new_message(message), collector.messages, self.reply_deadline_s
+                on_new_message(message), collector.messages, self.reply_deadline_s, number
             )
             return response.json(body, status=status)
 

@@ -20,13 +20,8 @@ health and history under /webhooks/socketio/) because that connector falls short
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import logging
 import os
-import secrets
-import uuid
-from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Set, Tuple
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -40,6 +35,7 @@ from assistant.channels.failures import failure_text
 from assistant.channels.platform import conversation_id
 from assistant.channels.rate_limit import SenderRateLimiter, refusal_text
 from assistant.channels.rest import DEFAULT_MAX_MESSAGE_CHARS, InvalidRequest, clean_message_text
+from assistant.channels.session_tokens import SessionTokens, bearer_token
 from assistant.channels.widget_messages import history_messages, widget_message
 from assistant.emergency_numbers import EmergencyNumbers
 from contract import STAFF_REPLY_KEY
@@ -49,41 +45,6 @@ logger = logging.getLogger(__name__)
 PLATFORM = "widget"  # conversation ids are "widget-<session id>"
 DEFAULT_KEY_FILE = ".rasa-data/widget-session.key"
 MAX_HISTORY_MESSAGES = 500
-
-
-class SessionTokens:
-    """Issues session ids with a token, and checks a token for an id, under one server key."""
-
-    def __init__(self, key: bytes) -> None:
-        if len(key) < 32:
-            raise ValueError("the widget session key must be at least 32 bytes")
-        self._key = key
-
-    @classmethod
-    def from_environment(cls, key_file: str = DEFAULT_KEY_FILE) -> "SessionTokens":
-        """WIDGET_SESSION_KEY, else the key in `key_file` (WIDGET_SESSION_KEY_FILE), made on first use."""
-        given = os.environ.get("WIDGET_SESSION_KEY", "").strip()
-        if given:
-            return cls(given.encode())
-        path = Path(os.environ.get("WIDGET_SESSION_KEY_FILE") or key_file)
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "w") as key_out:
-                key_out.write(secrets.token_hex(32))
-        return cls(path.read_text(encoding="utf-8").strip().encode())
-
-    def token_for(self, session_id: str) -> str:
-        return hmac.new(self._key, session_id.encode(), hashlib.sha256).hexdigest()
-
-    def new_session(self) -> tuple[str, str]:
-        session_id = uuid.uuid4().hex
-        return session_id, self.token_for(session_id)
-
-    def is_valid(self, session_id: Any, token: Any) -> bool:
-        if not isinstance(session_id, str) or not isinstance(token, str) or not session_id or len(session_id) > 64:
-            return False
-        return hmac.compare_digest(self.token_for(session_id), token)
 
 
 def single_dict(args: Tuple[Any, ...]) -> Dict[str, Any]:
@@ -141,7 +102,9 @@ class WidgetSocketInput(SocketIOInput):
         credentials = credentials or {}
         origins = os.environ.get("WIDGET_ALLOWED_ORIGINS") or credentials.get("allowed_origins") or ""
         return cls(
-            SessionTokens.from_environment(credentials.get("session_key_file", DEFAULT_KEY_FILE)),
+            SessionTokens.from_environment(
+                "WIDGET_SESSION_KEY", "WIDGET_SESSION_KEY_FILE", credentials.get("session_key_file", DEFAULT_KEY_FILE)
+            ),
             allowed_origins=origins.split() if isinstance(origins, str) else list(origins),
             max_message_chars=int(credentials.get("max_message_chars", DEFAULT_MAX_MESSAGE_CHARS)),
             socketio_path=credentials.get("socketio_path", "/socket.io"),
@@ -192,7 +155,7 @@ class WidgetSocketInput(SocketIOInput):
         @webhook.route("/history", methods=["GET"])
         async def history(request: Request) -> HTTPResponse:
             session_id = request.args.get("session_id", "")
-            token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+            token = bearer_token(request.headers.get("Authorization"))
             if not self.tokens.is_valid(session_id, token):
                 return response.json({"error": "Unknown session, or the wrong token for it."}, status=403)
             agent = request.app.ctx.agent
@@ -233,15 +196,15 @@ class WidgetSocketInput(SocketIOInput):
             except InvalidRequest as error:
                 return {"error": error.message}
             room = conversation_id(PLATFORM, data["session_id"])
-            wait_s = self.rate_limiter.wait_seconds(room)
-            if wait_s:
-                return {"error": refusal_text(wait_s)}
             metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
             metadata = self.emergency_numbers.with_number(metadata) or {}
             number = self.emergency_numbers.for_metadata(metadata)
+            wait_s = self.rate_limiter.wait_seconds(room)
+            if wait_s:
+                return {"error": refusal_text(wait_s, number)}
             output = WidgetOutput(sio, self.bot_message_evt, number)
             message = UserMessage(text, output, room, input_channel=self.name(), metadata=metadata)
-            task = asyncio.ensure_future(self._answer(sio, room, message, on_new_message))
+            task = asyncio.ensure_future(self._answer(sio, room, message, on_new_message, number))
             self._answering.add(task)  # a reference, so the task is not collected while it runs
             task.add_done_callback(self._answering.discard)
             return {"status": "received"}
@@ -254,6 +217,7 @@ class WidgetSocketInput(SocketIOInput):
         room: str,
         message: UserMessage,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        emergency_number: str,
     ) -> None:
         """Handle one message with a typing indicator; a failure is said to the user, never silent."""
         await sio.emit("bot_typing", {"typing": True}, room=room)
@@ -261,6 +225,6 @@ class WidgetSocketInput(SocketIOInput):
             await on_new_message(message)
         except Exception as error:  # noqa: BLE001 - the channel boundary: any failure must reach the user
             logger.exception("Handling a widget message failed")
-            await sio.emit("error_message", {"error": failure_text(error)}, room=room)
+            await sio.emit("error_message", {"error": failure_text(error, emergency_number)}, room=room)
         finally:
             await sio.emit("bot_typing", {"typing": False}, room=room)

@@ -84,6 +84,31 @@ def test_a_ticket_that_expired_while_waiting_is_an_error(redis_client: redis.Red
         asyncio.run(store._acquire_lock("busy", mine, 0.01))
 
 
+def test_a_waiting_message_goes_on_as_soon_as_the_one_ahead_finishes_on_the_same_replica(
+    redis_client: redis.Redis,
+) -> None:
+    store = AtomicRedisLockStore(host="127.0.0.1", port=6379, db=REDIS_DB, key_prefix="test", poll_interval=5)
+
+    async def scenario() -> float:
+        finished_at = 0.0
+
+        async def first() -> None:
+            nonlocal finished_at
+            async with store.lock("wake", lock_lifetime=30):
+                await asyncio.sleep(0.1)
+            finished_at = time.monotonic()
+
+        async def second() -> float:
+            await asyncio.sleep(0.02)  # queued behind the first
+            async with store.lock("wake", lock_lifetime=30):
+                return time.monotonic() - finished_at
+
+        _, delay = await asyncio.gather(first(), second())
+        return delay
+
+    assert asyncio.run(scenario()) < 0.5  # not the 5 s poll
+
+
 def test_a_whole_lock_write_is_refused(redis_client: redis.Redis) -> None:
     store = replica()
     with pytest.raises(NotImplementedError):

@@ -240,6 +240,17 @@ async def test_a_failed_telegram_message_is_told_about_once_however_often_telegr
         assert call.text.endswith(emergency_instruction())
 
 
+async def test_a_failure_reply_names_the_number_the_message_carried(fake_apis: FakePlatformApis) -> None:
+    async with aiohttp.ClientSession() as session:
+        replies = TelegramReplies("123:abc", fake_apis.environment()["TELEGRAM_API_URL"], session)
+        metadata = {"emergency_number": "911"}
+        message = UserMessage("my rod is showing", replies, "telegram-911", input_channel="telegram", metadata=metadata)
+        with pytest.raises(StoreDown):
+            await handle_or_tell(failing_handler, message, "update-911", RecentIds())
+        (call,) = fake_apis.calls_to("telegram", "911")
+        assert call.text == failure_text(StoreDown(), "911") and call.text.endswith(emergency_instruction("911"))
+
+
 async def test_a_failed_slack_message_is_told_about_and_the_failure_goes_no_further(
     fake_apis: FakePlatformApis,
 ) -> None:

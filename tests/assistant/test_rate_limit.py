@@ -63,6 +63,7 @@ def test_the_refusal_says_how_long_to_wait() -> None:
 def test_the_refusal_ends_with_the_emergency_instruction() -> None:
     # The refused message went unread: it may have been an emergency.
     assert refusal_text(7).endswith(emergency_instruction())
+    assert refusal_text(7, "999").endswith(emergency_instruction("999"))  # the number of the person's locale
 
 
 def test_a_channel_reads_its_limit_from_credentials() -> None:

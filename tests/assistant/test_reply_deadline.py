@@ -102,10 +102,23 @@ def test_the_instruction_needs_only_base_yml_so_no_topics_review_date_can_take_i
     tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "base.yml").write_text((CONTENT_DIR / "base.yml").read_text())  # no topics at all
-    monkeypatch.setattr(failures, "_instruction", None)
+    monkeypatch.setattr(failures, "_reminder", None)
     reminder = load_content_base(CONTENT_DIR, today=CONTENT_DATE).reminder
-    assert failures.emergency_instruction(tmp_path) == reminder.replace("{emergency_number}", "{}").format(
+    assert failures.emergency_instruction(content_dir=tmp_path) == reminder.replace("{emergency_number}", "{}").format(
         EmergencyNumbers.from_file().default
     )
-    monkeypatch.setattr(failures, "_instruction", None)
-    assert failures.emergency_instruction(tmp_path / "missing") == failures.FALLBACK_INSTRUCTION
+    monkeypatch.setattr(failures, "_reminder", None)
+    assert failures.emergency_instruction(content_dir=tmp_path / "missing") == failures.FALLBACK_INSTRUCTION
+
+
+async def test_a_failure_reply_names_the_persons_own_emergency_number() -> None:
+    reminder = load_content_base(CONTENT_DIR, today=CONTENT_DATE).reminder
+    assert emergency_instruction("911") == reminder.replace("{emergency_number}", "911")
+
+    async def handling() -> None:
+        raise TrackerStoreUnavailable("The conversation store could not read the conversation")
+
+    _, body = await handle_within_deadline(handling(), [], deadline_s=1, emergency_number="999")
+    assert body["error"].endswith(emergency_instruction("999"))
+    status, body = await handle_within_deadline(asyncio.sleep(0.5), [], deadline_s=0.05, emergency_number="112")
+    assert status == 503 and body["error"].endswith(emergency_instruction("112"))

@@ -1,53 +1,21 @@
-"""The widget channel's own logic: session tokens, reply shape (sources, emergency flag), history."""
+"""The widget channel's own logic: reply shape (sources, emergency flag), history."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Dict, List
 
-import pytest
 import yaml
 
 from actions.content_base import load_content_base
 from actions.rendering import parse_source_line, source_line
-from assistant.channels.widget import SessionTokens
 from assistant.channels.widget_messages import history_messages, widget_message
 from evaluation.paths import ROOT
 from tests.conftest import CONTENT_DATE, CONTENT_DIR, emergency_opening
-
-KEY = b"k" * 32
 
 
 def domain_text(response: str) -> str:
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     return domain["responses"][response][0]["text"].replace("{emergency_number}", "999")
-
-
-def test_a_session_token_is_valid_only_for_its_own_session_and_key() -> None:
-    tokens = SessionTokens(KEY)
-    session_id, token = tokens.new_session()
-    assert tokens.is_valid(session_id, token)
-    other_id, other_token = tokens.new_session()
-    assert not tokens.is_valid(session_id, other_token)
-    assert not tokens.is_valid(other_id, token)
-    assert not SessionTokens(b"x" * 32).is_valid(session_id, token)
-    for bad in (None, "", 42, "x" * 65):
-        assert not tokens.is_valid(bad, token)
-    assert not tokens.is_valid(session_id, None)
-
-
-def test_a_short_session_key_is_refused() -> None:
-    with pytest.raises(ValueError, match="32 bytes"):
-        SessionTokens(b"short")
-
-
-def test_the_session_key_file_is_made_once_and_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("WIDGET_SESSION_KEY", raising=False)
-    key_file = tmp_path / "keys" / "widget.key"
-    monkeypatch.setenv("WIDGET_SESSION_KEY_FILE", str(key_file))
-    session_id, token = SessionTokens.from_environment().new_session()
-    assert key_file.stat().st_mode & 0o777 == 0o600
-    assert SessionTokens.from_environment().is_valid(session_id, token)  # a restart keeps sessions
 
 
 def test_every_source_line_the_content_base_renders_is_read_back_whole() -> None:

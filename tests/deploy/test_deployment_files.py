@@ -45,6 +45,23 @@ def test_run_sh_sets_every_variable_the_scaled_endpoints_read() -> None:
         assert f"export {name}=" in scaled_branch or f" {name}=" in scaled_branch, name
 
 
+# What the channels read from the environment that every replica must share: the widget's socket pushes
+# and the rate limit in Redis, and the keys that sign widget sessions and REST senders.
+SHARED_BY_REPLICAS = ("SOCKETIO_REDIS_URL", "RATE_LIMIT_REDIS_URL", "WIDGET_SESSION_KEY", "REST_SENDER_KEY")
+
+
+def test_every_deployment_gives_the_replicas_the_state_they_share() -> None:
+    script = (ROOT / "scripts" / "run.sh").read_text()
+    environment = set(compose()["services"]["rasa_a"]["environment"])
+    helm = {
+        item["name"] for item in yaml.safe_load((ROOT / "deploy" / "helm" / "rasa-values.yaml").read_text())["extraEnv"]
+    }
+    for name in SHARED_BY_REPLICAS:
+        assert f"export {name}" in script or f"export {name}_FILE" in script or f" {name}=" in script, name
+        assert {name, f"{name}_FILE"} & environment, name
+        assert {name, f"{name}_FILE"} & helm, name
+
+
 def test_the_balancer_renders_the_same_template_in_compose_and_run_sh() -> None:
     command = compose()["services"]["balancer"]["command"]
     placeholders = set(re.findall(r"@(\w+)@", (SCALED / "nginx.conf.template").read_text()))

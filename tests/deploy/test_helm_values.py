@@ -128,7 +128,7 @@ def test_every_variable_the_endpoints_read_is_set_and_secrets_come_from_a_secret
     variables = set(re.findall(r"\$\{(\w+)\}", yaml.safe_dump(rendered_endpoints(values))))
     env = {item["name"]: item for item in values["extraEnv"]}
     assert variables <= set(env)
-    for name in ("POSTGRES_PASSWORD", "RABBITMQ_PASSWORD", "RASA_AUTH_TOKEN", "WIDGET_SESSION_KEY"):
+    for name in ("POSTGRES_PASSWORD", "RABBITMQ_PASSWORD", "RASA_AUTH_TOKEN", "WIDGET_SESSION_KEY", "REST_SENDER_KEY"):
         assert "secretKeyRef" in env[name].get("valueFrom", {}), name
         assert "value" not in env[name], name
 

@@ -7,17 +7,19 @@ import asyncio
 import json
 import urllib.error
 import urllib.request
-from typing import Any, Tuple
+from typing import Any
 
 import pytest
 import socketio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from evaluation.rest_client import RestSender, open_sender, post_body, timed_message
 from tests.integration.conftest import RunningAssistant
 
 pytestmark = pytest.mark.needs_model
 
+ISSUED = "<the issued sender>"
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
@@ -29,29 +31,33 @@ rest_bodies = st.one_of(
     json_values.map(lambda value: json.dumps(value).encode()),  # JSON of the wrong shape
     st.fixed_dictionaries(
         {
-            "sender": st.one_of(st.text(max_size=200), json_values),
+            # ISSUED stands for the sender the test's token is for, so these bodies get past the token.
+            "sender": st.one_of(st.just(ISSUED), st.text(max_size=200), json_values),
             "message": st.one_of(st.text(max_size=300), json_values),
         }
     ).map(lambda body: json.dumps(body).encode()),  # the right shape, wrong types or control characters
-    st.just(json.dumps({"sender": "huge", "message": "x" * 100_000}).encode()),  # 100 KB
+    st.just(json.dumps({"sender": ISSUED, "message": "x" * 100_000}).encode()),  # 100 KB
 )
+# The right token, none, or any printable one (a client cannot send control characters in a header).
+authorizations = st.one_of(st.just("token"), st.none(), st.text(st.characters(min_codepoint=32, max_codepoint=126)))
 
 
-def post(url: str, body: bytes) -> Tuple[int, Any]:
-    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
+@pytest.fixture(scope="module")
+def conversation(running_assistant: RunningAssistant) -> RestSender:
+    return open_sender(running_assistant.rasa_url)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=rest_bodies)
+@given(body=rest_bodies, authorization=authorizations)
 def test_the_rest_endpoint_answers_any_body_without_a_server_error(
-    running_assistant: RunningAssistant, body: bytes
+    running_assistant: RunningAssistant, conversation: RestSender, body: bytes, authorization: str | None
 ) -> None:
-    status, answer = post(f"{running_assistant.rasa_url}/webhooks/rest/webhook", body)
+    body = body.replace(json.dumps(ISSUED).encode(), json.dumps(conversation.sender).encode())
+    headers = {"Content-Type": "application/json"}
+    if authorization is not None:
+        token = conversation.token if authorization == "token" else authorization
+        headers["Authorization"] = f"Bearer {token}"
+    status, answer = post_body(running_assistant.rasa_url, body, headers, timeout=30)
     assert status < 500, (status, answer)
     if status >= 400:
         assert isinstance(answer, dict) and isinstance(answer.get("error"), str) and answer["error"]
@@ -60,11 +66,12 @@ def test_the_rest_endpoint_answers_any_body_without_a_server_error(
 
 
 def test_a_flood_from_one_sender_is_refused_with_when_to_retry(running_assistant: RunningAssistant) -> None:
-    url = f"{running_assistant.rasa_url}/webhooks/rest/webhook"
-    statuses = [post(url, json.dumps({"sender": "flooder", "message": f"hi {n}"}).encode())[0] for n in range(25)]
+    url = running_assistant.rasa_url
+    flooder, calm = open_sender(url), open_sender(url)
+    statuses = [timed_message(url, flooder, f"hi {n}")[1] for n in range(25)]
     assert statuses[:20] == [200] * 20
     assert 429 in statuses[20:]
-    status, answer = post(url, json.dumps({"sender": "someone-calm", "message": "hello"}).encode())
+    _, status, answer = timed_message(url, calm, "hello")
     assert status == 200 and answer
 
 

@@ -11,6 +11,7 @@ from typing import Iterator
 import pytest
 
 from evaluation.paths import ROOT
+from evaluation.rest_client import open_sender
 from tests.integration.conftest import SHOTS, RunningAssistant
 from tests.integration.staff import PASSWORD, add_staff_account
 from tests.integration.test_server import say
@@ -37,10 +38,11 @@ def staff_page(browser, running_assistant: RunningAssistant) -> Iterator:
 
 
 def test_the_queue_shows_a_new_emergency_without_a_reload(staff_page, running_assistant: RunningAssistant) -> None:
-    question = f"rest-browser-q-{uuid.uuid4().hex[:6]}"
-    emergency = f"rest-browser-e-{uuid.uuid4().hex[:6]}"
-    say(running_assistant, question, "I have had a fever and pus from my scar since yesterday")
-    say(running_assistant, emergency, "the rod is sticking out of my back, it broke through the skin")
+    question_conversation = open_sender(running_assistant.rasa_url)
+    emergency_conversation = open_sender(running_assistant.rasa_url)
+    emergency = emergency_conversation.sender
+    say(running_assistant, question_conversation, "I have had a fever and pus from my scar since yesterday")
+    say(running_assistant, emergency_conversation, "the rod is sticking out of my back, it broke through the skin")
     staff_page.locator(f"#queue a:text-is('{emergency}')").wait_for(timeout=5_000)  # no reload: the page polls
     first_row = staff_page.locator("#queue tbody tr").first
     assert "emergency" in first_row.inner_text()
@@ -48,9 +50,10 @@ def test_the_queue_shows_a_new_emergency_without_a_reload(staff_page, running_as
 
 
 def test_a_transcript_with_its_evidence_and_acknowledge(staff_page, running_assistant: RunningAssistant) -> None:
-    sender = f"rest-browser-t-{uuid.uuid4().hex[:6]}"
-    say(running_assistant, sender, "what are spinal screws made of")
-    say(running_assistant, sender, "there's metal showing in my wound, my number is 07700 900123")
+    sender_conversation = open_sender(running_assistant.rasa_url)
+    sender = sender_conversation.sender
+    say(running_assistant, sender_conversation, "what are spinal screws made of")
+    say(running_assistant, sender_conversation, "there's metal showing in my wound, my number is 07700 900123")
     staff_page.goto(running_assistant.console_url + "/")
     staff_page.locator(f"#queue a:text-is('{sender}')").click()
     staff_page.locator("ol.transcript li").nth(3).wait_for()

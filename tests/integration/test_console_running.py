@@ -5,12 +5,12 @@ needs real contact details; "delete my data" removes the conversation."""
 from __future__ import annotations
 
 import time
-import uuid
 
 import httpx
 import pytest
 import sqlalchemy
 
+from evaluation.rest_client import open_sender
 from tests.integration.conftest import RunningAssistant
 from tests.integration.staff import StaffBrowser, queued, wait_in_queue
 from tests.integration.test_server import say
@@ -21,8 +21,9 @@ pytestmark = pytest.mark.needs_model
 def test_an_emergency_is_in_the_queue_within_2_seconds_with_its_transcript(
     running_assistant: RunningAssistant, staff: StaffBrowser
 ) -> None:
-    sender = f"rest-console-{uuid.uuid4().hex[:8]}"
-    say(running_assistant, sender, "there's a screw poking out of my scar, call me on 07700 900123")
+    sender_conversation = open_sender(running_assistant.rasa_url)
+    sender = sender_conversation.sender
+    say(running_assistant, sender_conversation, "there's a screw poking out of my scar, call me on 07700 900123")
     item = wait_in_queue(staff, sender, 2.0)
     assert item is not None, "the emergency was not in the queue 2 s after its reply"
     assert item["category"] == "emergency_exposed_hardware" and item["status"] == "new"
@@ -34,8 +35,9 @@ def test_an_emergency_is_in_the_queue_within_2_seconds_with_its_transcript(
 def test_acknowledge_and_resolve_on_the_running_console(
     running_assistant: RunningAssistant, staff: StaffBrowser
 ) -> None:
-    sender = f"rest-console-{uuid.uuid4().hex[:8]}"
-    say(running_assistant, sender, "my legs went numb and I can't pee since this morning")
+    sender_conversation = open_sender(running_assistant.rasa_url)
+    sender = sender_conversation.sender
+    say(running_assistant, sender_conversation, "my legs went numb and I can't pee since this morning")
     assert wait_in_queue(staff, sender, 2.0) is not None
     assert staff.post_form(f"/conversations/{sender}/acknowledge").status_code == 303
     item = queued(staff, sender)
@@ -54,12 +56,16 @@ def test_the_running_console_refuses_the_queue_without_a_session(running_assista
 def test_a_handoff_needs_real_contact_details_and_lands_in_the_queue(
     running_assistant: RunningAssistant, staff: StaffBrowser
 ) -> None:
-    sender = f"rest-handoff-{uuid.uuid4().hex[:8]}"
-    assert "How should they reach you" in say(running_assistant, sender, "can I talk to a real person")[0]["text"]
-    refused = [r["text"] for r in say(running_assistant, sender, "my name is Ann")]
+    sender_conversation = open_sender(running_assistant.rasa_url)
+    sender = sender_conversation.sender
+    assert (
+        "How should they reach you"
+        in say(running_assistant, sender_conversation, "can I talk to a real person")[0]["text"]
+    )
+    refused = [r["text"] for r in say(running_assistant, sender_conversation, "my name is Ann")]
     assert "could not find a phone number or an email address" in refused[0]
     assert "How should they reach you" in refused[-1]
-    say(running_assistant, sender, "ann.lee@example.org")
+    say(running_assistant, sender_conversation, "ann.lee@example.org")
     item = wait_in_queue(staff, sender, 2.0)
     assert item is not None and item["category"] == "handoff"
     page = staff.get(f"/conversations/{sender}").text
@@ -73,10 +79,11 @@ def test_a_handoff_needs_real_contact_details_and_lands_in_the_queue(
 def test_delete_my_data_removes_the_conversation_and_is_audited(
     running_assistant: RunningAssistant, staff: StaffBrowser
 ) -> None:
-    sender = f"rest-forget-{uuid.uuid4().hex[:8]}"
-    say(running_assistant, sender, "there's a screw poking out of my back")
-    assert "Delete it?" in say(running_assistant, sender, "please delete my data")[0]["text"]
-    assert "will be deleted" in say(running_assistant, sender, "yes")[0]["text"]
+    sender_conversation = open_sender(running_assistant.rasa_url)
+    sender = sender_conversation.sender
+    say(running_assistant, sender_conversation, "there's a screw poking out of my back")
+    assert "Delete it?" in say(running_assistant, sender_conversation, "please delete my data")[0]["text"]
+    assert "will be deleted" in say(running_assistant, sender_conversation, "yes")[0]["text"]
     engine = sqlalchemy.create_engine(running_assistant.triage_url)
     deadline = time.monotonic() + 20
     remaining = 1

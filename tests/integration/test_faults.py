@@ -9,13 +9,13 @@ import json
 import os
 import signal
 import time
-import urllib.request
 from pathlib import Path
 from typing import Iterator, List, Tuple
 
 import pytest
 
 from actions.triage import TriageLog
+from evaluation.rest_client import RestSender, open_sender, replies_to
 from evaluation.running import RunningAssistant
 from tests.conftest import emergency_opening
 from tests.integration.conftest import get, start
@@ -37,15 +37,9 @@ def assistant(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     running.stop()
 
 
-def say(assistant: RunningAssistant, sender: str, text: str) -> Tuple[List[str], float]:
-    body = json.dumps({"sender": sender, "message": text}).encode()
-    request = urllib.request.Request(
-        assistant.rasa_url + "/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
-    )
-    started = time.monotonic()
-    with urllib.request.urlopen(request, timeout=30) as response:
-        replies = [r.get("text", "") for r in json.loads(response.read())]
-    return replies, time.monotonic() - started
+def say(assistant: RunningAssistant, sender: RestSender, text: str) -> Tuple[List[str], float]:
+    milliseconds, answer = replies_to(assistant.rasa_url, sender, text, timeout=30)
+    return [r.get("text", "") for r in answer], milliseconds / 1000
 
 
 def answers_available(assistant: RunningAssistant) -> bool:
@@ -62,7 +56,7 @@ def wait_until(condition, seconds: float) -> bool:
 
 
 def test_hung_then_crashed_action_server(assistant: RunningAssistant) -> None:
-    sender = "faults-1"
+    sender, spanish = open_sender(assistant.rasa_url), open_sender(assistant.rasa_url)
     replies, _ = say(assistant, sender, QUESTION)
     assert "Source:" in replies[0]  # answered from the content base while all is well
 
@@ -75,13 +69,13 @@ def test_hung_then_crashed_action_server(assistant: RunningAssistant) -> None:
     replies, seconds = say(assistant, sender, EMERGENCY)  # the same conversation, right after
     assert replies[0].startswith(emergency_opening()) and seconds < 2, (seconds, replies)
     assert not answers_available(assistant)  # the page says so
-    replies, seconds = say(assistant, "faults-es", SPANISH_EMERGENCY)  # and in Spanish
+    replies, seconds = say(assistant, spanish, SPANISH_EMERGENCY)  # and in Spanish
     assert replies[0].startswith(emergency_opening("emergency_exposed_hardware_es")) and seconds < 2, (seconds, replies)
 
     os.kill(first, signal.SIGKILL)  # crashed: supervisord starts a new one
     replies, seconds = say(assistant, sender, EMERGENCY)
     assert replies[0].startswith(emergency_opening()) and seconds < 2, (seconds, replies)
-    replies, seconds = say(assistant, "faults-es", SPANISH_EMERGENCY)
+    replies, seconds = say(assistant, spanish, SPANISH_EMERGENCY)
     assert replies[0].startswith(emergency_opening("emergency_exposed_hardware_es")) and seconds < 2, (seconds, replies)
 
     assert wait_until(lambda: assistant.action_server_pid() not in (None, first), 30)
@@ -99,14 +93,15 @@ def test_hung_then_crashed_action_server(assistant: RunningAssistant) -> None:
             e.sender_id for e in log.recent(200) if e.source == "rebuilt" and e.category == "emergency_exposed_hardware"
         )
 
-    assert wait_until(lambda: rebuilt() == ["faults-1", "faults-1", "faults-es", "faults-es"], 30), rebuilt()
+    expected = sorted([sender.sender, sender.sender, spanish.sender, spanish.sender])
+    assert wait_until(lambda: rebuilt() == expected, 30), rebuilt()
     log.dispose()
 
 
 def test_the_server_log_does_not_keep_what_people_write(assistant: RunningAssistant) -> None:
     # Rasa's structured log, left unconfigured, prints each message's text at debug level.
     private = "my neighbour mrs quigglesworth asked why screws get loose"
-    say(assistant, "log-check", private)
+    say(assistant, open_sender(assistant.rasa_url), private)
     log = (assistant.log_dir / "rasa.log").read_text()
     assert "quigglesworth" not in log
     assert "[debug" not in log

@@ -15,8 +15,6 @@ import re
 import signal
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 
+from evaluation.rest_client import SenderBook, timed_message
 from evaluation.running import RunningAssistant, free_port, pid_of, scaled_environment
 from tests.fakes.postgres import connect, throwaway_database
 from tests.fakes.rabbitmq import delete_queue
@@ -41,26 +40,24 @@ class Scaled:
         self.assistant = assistant
         self.database = database
         self.replica_ports = replica_ports
+        # A named person's REST conversation, opened through the balancer on first use: its token is
+        # issued by one replica and must be good on the other.
+        self.conversations = SenderBook(assistant.rasa_url)
 
-    def send(self, sender: str, text: str, timeout: float = 30) -> Tuple[int, List[Dict[str, Any]]]:
-        body = json.dumps({"sender": sender, "message": text}).encode()
-        request = urllib.request.Request(
-            f"{self.assistant.rasa_url}/webhooks/rest/webhook", body, {"Content-Type": "application/json"}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as answer:
-                return answer.status, json.loads(answer.read())
-        except urllib.error.HTTPError as error:
-            return error.code, []
+    def send(self, name: str, text: str, timeout: float = 30) -> Tuple[int, List[Dict[str, Any]]]:
+        _, status, answer = timed_message(self.assistant.rasa_url, self.conversations(name), text, timeout=timeout)
+        return status, answer if status == 200 else []
 
-    def events(self, sender: str) -> List[Dict[str, Any]]:
+    def events(self, name: str) -> List[Dict[str, Any]]:
+        sender = self.conversations(name).sender
         with connect(self.database) as connection:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
                 return [json.loads(row[0]) for row in cursor.fetchall()]
 
-    def analytics_feed(self, sender: str) -> List[str]:
-        """The message ids the event feed stored for `sender` (RabbitMQ → staff_console.event_feed)."""
+    def analytics_feed(self, name: str) -> List[str]:
+        """The message ids the event feed stored for `name`'s conversation (RabbitMQ → staff_console.event_feed)."""
+        sender = self.conversations(name).sender
         with connect(self.database) as connection:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT to_regclass('analytics_user_messages')")
@@ -132,6 +129,8 @@ def test_one_senders_burst_across_two_replicas_is_answered_once_each_in_order(sc
 def test_killing_one_replica_under_load_loses_no_acknowledged_message(scaled: Scaled) -> None:
     senders = [f"load-{n}-{uuid.uuid4().hex[:4]}" for n in range(3)]
     acknowledged: Dict[str, List[str]] = {sender: [] for sender in senders}
+    for sender in senders:
+        scaled.conversations(sender)  # opened while both replicas are up
     failed: List[Tuple[str, str, int]] = []
     stop = threading.Event()
     killed_at: List[float] = []

@@ -7,58 +7,58 @@ import os
 import subprocess
 import urllib.error
 import urllib.request
-import uuid
 from pathlib import Path
 from typing import Any, List, Tuple
 
 import pytest
 
 from evaluation.paths import ROOT
+from evaluation.rest_client import RestSender, open_sender, post_body
 from tests.conftest import emergency_opening
 from tests.integration.conftest import RunningAssistant, free_port, get, start
 
 pytestmark = pytest.mark.needs_model
 
 
-def post(assistant: RunningAssistant, body: bytes) -> Tuple[int, Any]:
-    request = urllib.request.Request(
-        assistant.rasa_url + "/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+def post(assistant: RunningAssistant, body: bytes, sender: RestSender | None = None) -> Tuple[int, Any]:
+    return post_body(assistant.rasa_url, body, (sender or RestSender("")).headers())
 
 
-def say(assistant: RunningAssistant, sender: str, text: str, **extra: Any) -> List[dict]:
-    status, replies = post(assistant, json.dumps({"sender": sender, "message": text, **extra}).encode())
+def say(assistant: RunningAssistant, sender: RestSender, text: str, **extra: Any) -> List[dict]:
+    status, replies = post(assistant, json.dumps({"sender": sender.sender, "message": text, **extra}).encode(), sender)
     assert status == 200, replies
     return replies
 
 
-def test_hello_gets_the_greeting(running_assistant: RunningAssistant) -> None:
-    replies = say(running_assistant, "rest-hello", "hello")
+@pytest.fixture
+def sender(running_assistant: RunningAssistant) -> RestSender:
+    return open_sender(running_assistant.rasa_url)
+
+
+def test_hello_gets_the_greeting(running_assistant: RunningAssistant, sender: RestSender) -> None:
+    replies = say(running_assistant, sender, "hello")
     assert replies[0]["text"].startswith("Hello. I answer questions about spinal implants")
 
 
-def test_a_question_is_answered_from_the_content_base_with_its_source(running_assistant: RunningAssistant) -> None:
-    replies = say(running_assistant, "rest-question", "why do spinal screws come loose")
+def test_a_question_is_answered_from_the_content_base_with_its_source(
+    running_assistant: RunningAssistant, sender: RestSender
+) -> None:
+    replies = say(running_assistant, sender, "why do spinal screws come loose")
     assert "Source:" in replies[0]["text"]
     assert replies[0]["buttons"]
 
 
-def test_exposed_metal_gets_the_emergency_reply_first(running_assistant: RunningAssistant) -> None:
-    replies = say(running_assistant, "rest-emergency", "the screw is poking thru my skin", metadata={"locale": "en-US"})
+def test_exposed_metal_gets_the_emergency_reply_first(running_assistant: RunningAssistant, sender: RestSender) -> None:
+    replies = say(running_assistant, sender, "the screw is poking thru my skin", metadata={"locale": "en-US"})
     assert replies[0]["text"].startswith(emergency_opening())
     assert "Call 911" in replies[0]["text"]
 
 
-def test_the_emergency_is_recorded_for_staff(running_assistant: RunningAssistant) -> None:
+def test_the_emergency_is_recorded_for_staff(running_assistant: RunningAssistant, sender: RestSender) -> None:
     from actions.triage import TriageLog
 
-    say(running_assistant, "rest-triage", "i can see the rod sticking out of my back")
-    events = [e for e in TriageLog(running_assistant.triage_url).recent() if e.sender_id == "rest-triage"]
+    say(running_assistant, sender, "i can see the rod sticking out of my back")
+    events = [e for e in TriageLog(running_assistant.triage_url).recent() if e.sender_id == sender.sender]
     assert events and events[0].category == "emergency_exposed_hardware"
     assert events[0].details["safety"]["category"] == "exposed_hardware"
 
@@ -83,11 +83,32 @@ def test_bad_input_gets_a_clear_error(running_assistant: RunningAssistant, body:
     assert says in reply["error"]
 
 
-def test_bad_input_loses_nothing(running_assistant: RunningAssistant) -> None:
-    sender = "rest-keeps-" + uuid.uuid4().hex[:6]
+def test_a_message_without_its_sender_token_is_refused_and_says_how_to_get_one(
+    running_assistant: RunningAssistant, sender: RestSender
+) -> None:
+    body = json.dumps({"sender": sender.sender, "message": "hello"}).encode()
+    status, answer = post(running_assistant, body)
+    assert status == 401
+    assert "POST /webhooks/rest/session" in answer["error"] and "Authorization: Bearer" in answer["error"]
+
+
+def test_a_conversation_takes_messages_only_with_its_own_token(
+    running_assistant: RunningAssistant, sender: RestSender
+) -> None:
+    other = open_sender(running_assistant.rasa_url)
+    for intruder in (RestSender(sender.sender, other.token), RestSender(sender.sender, "0" * 64)):
+        status, answer = post(
+            running_assistant, json.dumps({"sender": sender.sender, "message": "hi"}).encode(), intruder
+        )
+        assert status == 403 and "wrong token" in answer["error"]
+    status, _ = post(running_assistant, json.dumps({"sender": "someone-else", "message": "hi"}).encode(), sender)
+    assert status == 403  # a token is for its own sender id only
+
+
+def test_bad_input_loses_nothing(running_assistant: RunningAssistant, sender: RestSender) -> None:
     say(running_assistant, sender, "hello")
-    post(running_assistant, json.dumps({"sender": sender, "message": ""}).encode())
-    post(running_assistant, b'{"sender": "' + sender.encode() + b'", "message": ')
+    post(running_assistant, json.dumps({"sender": sender.sender, "message": ""}).encode(), sender)
+    post(running_assistant, b'{"sender": "' + sender.sender.encode() + b'", "message": ', sender)
     replies = say(running_assistant, sender, "thanks")
     assert replies[0]["text"].startswith("You're welcome")
 
@@ -113,19 +134,20 @@ def test_a_restart_keeps_earlier_conversations(model_path: Path, tmp_path: Path)
     from rasa.core.tracker_store import SQLTrackerStore
 
     first = start(tmp_path)
-    say(first, "restart-user", "why do screws loosen")
+    sender = open_sender(first.rasa_url)
+    say(first, sender, "why do screws loosen")
     assert first.stop() == 0  # Ctrl-C (SIGINT) stops run.sh cleanly
 
     second = start(tmp_path)
     try:
-        say(second, "restart-user", "thank you")
+        say(second, sender, "thank you")  # the sender's token is still good after the restart
     finally:
         second.stop()
 
     store = SQLTrackerStore(dialect="sqlite", db=str(tmp_path / "conversations.db"))
     import asyncio
 
-    tracker = asyncio.new_event_loop().run_until_complete(store.retrieve_full_tracker("restart-user"))
+    tracker = asyncio.new_event_loop().run_until_complete(store.retrieve_full_tracker(sender.sender))
     texts = [e.text for e in tracker.events if getattr(e, "text", None) and e.type_name == "user"]
     assert texts == ["why do screws loosen", "thank you"]
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import time
-import uuid
 
 import pytest
 
+from evaluation.rest_client import open_sender
 from tests.conftest import emergency_opening
 from tests.fakes.staff_webhook import FakeStaffWebhook
 from tests.integration.conftest import RunningAssistant
@@ -18,9 +18,10 @@ pytestmark = pytest.mark.needs_model
 def test_an_emergency_reaches_the_staff_webhook(
     running_assistant: RunningAssistant, staff_webhook: FakeStaffWebhook
 ) -> None:
-    sender = f"rest-alert-{uuid.uuid4().hex[:8]}"
+    sender_conversation = open_sender(running_assistant.rasa_url)
+    sender = sender_conversation.sender
     started = time.monotonic()
-    replies = say(running_assistant, sender, "there is a screw sticking out of my scar")
+    replies = say(running_assistant, sender_conversation, "there is a screw sticking out of my scar")
     assert replies[0]["text"].startswith(emergency_opening())
     alert = staff_webhook.wait_for(lambda a: a.get("conversation_id") == sender, timeout=10)
     assert alert["category"] == "emergency_exposed_hardware"
@@ -29,7 +30,8 @@ def test_an_emergency_reaches_the_staff_webhook(
 
 
 def test_a_question_pages_nobody(running_assistant: RunningAssistant, staff_webhook: FakeStaffWebhook) -> None:
-    sender = f"rest-noalert-{uuid.uuid4().hex[:8]}"
-    say(running_assistant, sender, "why do spinal screws come loose")
+    sender_conversation = open_sender(running_assistant.rasa_url)
+    sender = sender_conversation.sender
+    say(running_assistant, sender_conversation, "why do spinal screws come loose")
     time.sleep(1.0)
     assert not [a for a in staff_webhook.received if a.get("conversation_id") == sender]
