@@ -17,7 +17,9 @@ classifiers with skops 0.9.0, CVE-2025-54412/54413), and this assistant only run
 model it was started with. Rasa's structured log is configured at the server's log level, as
 `rasa run` does, so user messages are not written to the log at the default level. The
 action server's replies are checked against Rasa's schema with a validator built once
-(assistant/action_response.py), not rebuilt for every reply.
+(assistant/action_response.py), not rebuilt for every reply. Every channel's messages go
+through the emergency-first gate (assistant/emergency_first.py): a message the safety rules
+flag starts at once, the others take turns (EMERGENCY_FIRST_LIMIT at a time, 1 by default).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import Any, Awaitable, Callable, Sequence
 from assistant.action_endpoint import DEFAULT_ACTION_TIMEOUT_S, BoundedActionEndpoint
 from assistant.action_response import install_cached_action_result_validator
 from assistant.api_token import api_token
+from assistant.emergency_first import DEFAULT_LIMIT, EmergencyFirstGate
 from assistant.tracker_store import StrictTrackerStore
 
 WARM_UP_TEXT = "hello"
@@ -90,6 +93,32 @@ def install_strict_tracker_store() -> None:
     rasa.core.agent.FailSafeTrackerStore = StrictTrackerStore
 
 
+def install_emergency_first_gate(gate: EmergencyFirstGate) -> None:
+    """Make Rasa's Agent handle every channel's message through `gate`.
+
+    Each input channel hands its messages to `Agent.handle_message` (the handler Rasa's
+    `channels.channel.register` gives them), so wrapping it covers them all.
+    """
+    import rasa.core.agent
+
+    handle_message = rasa.core.agent.Agent.handle_message
+
+    async def handle_message_in_turn(self: Any, message: Any) -> Any:
+        return await gate.run(message.text, lambda: handle_message(self, message))
+
+    rasa.core.agent.Agent.handle_message = handle_message_in_turn
+
+
+def rules_gate(limit: int) -> EmergencyFirstGate:
+    """The gate with the project's safety rules (the file the model is trained with)."""
+    import spacy
+
+    from nlu_components.safety.detector import SafetyDetector
+
+    nlp = spacy.blank("en")
+    return EmergencyFirstGate.from_rules(nlp, SafetyDetector.from_file(nlp.make_doc), limit)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     import rasa.core.run
     from rasa.__main__ import create_argument_parser
@@ -130,6 +159,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     rasa.core.run.load_agent_on_start = warming_up(rasa.core.run.load_agent_on_start)
     install_strict_tracker_store()
     install_cached_action_result_validator()
+    install_emergency_first_gate(rules_gate(int(os.environ.get("EMERGENCY_FIRST_LIMIT", DEFAULT_LIMIT))))
     rasa.core.run.server.create_app = without_model_changes(rasa.core.run.server.create_app)
     serve_application(
         model_path=model,

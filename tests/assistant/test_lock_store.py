@@ -18,20 +18,15 @@ from rasa.core.lock_store import LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
 
 from assistant.lock_store import AtomicRedisLockStore
+from tests.fakes.redis_database import empty_redis_database
 
 REDIS_DB = 14
 
 
 @pytest.fixture
 def redis_client() -> Iterator[redis.Redis]:
-    client = redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB, socket_timeout=3)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError as error:
-        pytest.fail(f"these tests need Redis at 127.0.0.1:6379 (scripts/test_services.sh starts it): {error}")
-    client.flushdb()
-    yield client
-    client.flushdb()
+    with empty_redis_database(REDIS_DB) as client:
+        yield client
 
 
 def replica() -> AtomicRedisLockStore:
