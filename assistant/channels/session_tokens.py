@@ -38,14 +38,7 @@ class SessionTokens:
             return cls(given.encode(), id_prefix)
         path = Path(os.environ.get(file_variable) or key_file)
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:  # another replica made it first
-                pass
-            else:
-                with os.fdopen(descriptor, "w") as key_out:
-                    key_out.write(secrets.token_hex(32))
+            _make_key_file(path)
         return cls(path.read_text(encoding="utf-8").strip().encode(), id_prefix)
 
     def token_for(self, session_id: str) -> str:
@@ -61,6 +54,22 @@ class SessionTokens:
         if len(session_id) > MAX_ID_CHARS or not session_id.startswith(self.id_prefix):
             return False
         return hmac.compare_digest(self.token_for(session_id), token)
+
+
+def _make_key_file(path: Path) -> None:
+    """Write a new key to `path` (mode 600) unless another process did first: the key is written
+    to a file of this process's own and linked into place, so nobody reads a half-written key."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w") as key_out:
+            key_out.write(secrets.token_hex(32))
+        os.link(draft, path)
+    except FileExistsError:
+        pass  # another replica made it first; its key is the one
+    finally:
+        draft.unlink()
 
 
 def bearer_token(authorization: str | None) -> str:

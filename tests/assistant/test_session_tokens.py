@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,20 @@ def test_the_key_file_is_made_once_and_kept(tmp_path: Path, monkeypatch: pytest.
     session_id, token = from_environment().new_session()
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert from_environment().is_valid(session_id, token)  # a restart keeps sessions
+
+
+def test_replicas_making_the_key_file_at_once_all_get_the_same_whole_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REST_SENDER_KEY", raising=False)
+    monkeypatch.setenv("REST_SENDER_KEY_FILE", str(tmp_path / "rest.key"))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        replicas = list(
+            pool.map(lambda _: SessionTokens.from_environment("REST_SENDER_KEY", "REST_SENDER_KEY_FILE", "x"), range(8))
+        )
+    sender, token = replicas[0].new_session()
+    assert all(replica.is_valid(sender, token) for replica in replicas)
+    assert [p.name for p in tmp_path.iterdir()] == ["rest.key"]  # no drafts left behind
 
 
 def test_a_key_in_the_environment_wins_over_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
