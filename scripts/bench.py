@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Sequence, Tuple
 
+from evaluation.git import git
 from evaluation.paths import ROOT
 from evaluation.rest_client import RestSender, SenderBook, replies_to
 from evaluation.running import free_port, pid_of, scaled_environment, start_assistant
@@ -53,12 +54,9 @@ EMERGENCY_P95_TARGET_MS = 300.0
 
 def measured_commit() -> str:
     """The commit measured, marked "+uncommitted changes" when the working tree differs from it."""
-
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-
-    commit = git("rev-parse", "--short", "HEAD")
-    return f"{commit}+uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else commit
+    commit = git("rev-parse", "--short", "HEAD", check=False)
+    changed = git("status", "--porcelain", "--untracked-files=no", check=False)
+    return f"{commit}+uncommitted changes" if changed else commit
 
 
 def peak_rss_mb(pid: int | None) -> float | None:

@@ -21,22 +21,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Dict, List
 
+from evaluation.git import git
 from evaluation.models import latest_model
 from evaluation.overlap import training_duplicates, training_texts
 from evaluation.paths import RESULTS, ROOT
 from evaluation.runs import score_examples
 from evaluation.sets import SetKind, SetStatus, load_registry, read_examples, record_first_run, remove_messages
 from evaluation.training import load_config, train, with_seed, without_component
-
-
-def git(*args: str) -> str:
-    return subprocess.run(["git", *args], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
 
 
 def main() -> int:
