@@ -99,7 +99,7 @@ class PretrainedSentenceFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def required_packages() -> List[str]:
-        return ["transformers", "tokenizers"]
+        return ["tensorflow", "safetensors", "tokenizers"]
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Featurize every training example that has text, in batches."""

