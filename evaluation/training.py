@@ -14,6 +14,7 @@ import yaml
 from evaluation.paths import ROOT
 
 TRAINING_DATA = ["data/nlu", "data/rules", "data/stories"]
+DIET_COMPONENTS = ("DIETClassifier", "nlu_components.fast_loading_diet.FastLoadingDIETClassifier")
 
 
 def load_config(path: Path = ROOT / "config.yml") -> Dict[str, Any]:
@@ -21,9 +22,9 @@ def load_config(path: Path = ROOT / "config.yml") -> Dict[str, Any]:
 
 
 def with_seed(config: Dict[str, Any], seed: int) -> Dict[str, Any]:
-    """A copy of `config` whose one DIETClassifier has `random_seed: seed`."""
+    """A copy of `config` whose one DIET classifier (Rasa's or its fast-loading subclass) has `random_seed: seed`."""
     variant = copy.deepcopy(config)
-    diet = [c for c in variant["pipeline"] if c["name"] == "DIETClassifier"]
+    diet = [c for c in variant["pipeline"] if c["name"] in DIET_COMPONENTS]
     if len(diet) != 1:
         raise ValueError("the config must have exactly one DIETClassifier")
     diet[0]["random_seed"] = seed

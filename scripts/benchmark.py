@@ -1,7 +1,7 @@
 """Benchmarks: speed and memory of the safety rules, the NLU model, and the running assistant.
 
     python -m scripts.benchmark            # everything (starts the assistant on free ports)
-    python -m scripts.benchmark --quick    # rules and in-process model only
+    python -m scripts.benchmark --quick    # rules, the sentence encoder and the in-process model only
 
 Writes results/benchmark.json. Loopback only; every loop is bounded in count.
 """
@@ -64,6 +64,27 @@ def bench_detector(texts: List[str]) -> Dict:
     return {**percentiles(samples), "messages_per_s": round(len(texts) / (sum(samples) / 1000), 1)}
 
 
+def bench_encoder(texts: List[str], count: int = 300) -> Dict:
+    """The pretrained sentence encoder alone: load (hash check included), memory, one text at a time."""
+    from nlu_components.sentence_encoder import SentenceEncoder, default_model_dir
+
+    before = rss_mb(os.getpid())
+    start = time.perf_counter()
+    encoder = SentenceEncoder.load(default_model_dir())
+    load_s = time.perf_counter() - start
+    encoder.encode(["warm-up"])  # the first call traces the graph
+    samples = []
+    for text in texts[:count]:
+        start = time.perf_counter()
+        encoder.encode([text])
+        samples.append((time.perf_counter() - start) * 1000)
+    return {
+        "load_s": round(load_s, 2),
+        "rss_added_mb": round(rss_mb(os.getpid()) - before, 1),
+        "one_text": percentiles(samples),
+    }
+
+
 def bench_model(texts: List[str]) -> Dict:
     from rasa.core.agent import Agent
 
@@ -81,6 +102,7 @@ def bench_model(texts: List[str]) -> Dict:
         "model_file": model.name,
         "model_size_mb": round(model.stat().st_size / 1e6, 2),
         "load_s": round(load_s, 1),
+        "process_peak_mb_after_load": status_mb(os.getpid(), "VmHWM"),
         "nlu_parse": percentiles(samples),
         "process_rss_mb_after_load": rss_mb(os.getpid()),
     }
@@ -137,6 +159,8 @@ def main() -> int:
     print("safety rules alone:", results["safety_rules"])
     results["model_in_process"] = bench_model(texts)
     print("trained model, in process:", results["model_in_process"])
+    results["sentence_encoder"] = bench_encoder(texts)
+    print("pretrained sentence encoder alone:", results["sentence_encoder"])
     if not args.quick:
         results["rest_server"] = bench_server(texts, args.concurrency, args.requests)
         print("assistant over REST:", results["rest_server"])
