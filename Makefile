@@ -34,7 +34,7 @@ $(SPACY_MODEL)/meta.json: nlu_components/spacy_model.py | setup
 spacy-model: setup $(SPACY_MODEL)/meta.json ## Build the blank spaCy pipeline the NLU uses
 
 train: setup spacy-model ## Train the model (components restored from cache when unchanged)
-	@echo "==> Training (about 3 min on 2 cores from scratch, ~10 s from cache when nothing changed)"
+	@echo "==> Training (about 6 min on 2 cores from scratch, ~10 s from cache when nothing changed)"
 	@$(RASA) train --data $(TRAINING_DATA) --domain domain.yml --config config.yml --out models
 	@ls -t models/*.tar.gz 2>/dev/null | tail -n +4 | xargs -r rm -f  # keep the three newest models
 
