@@ -6,7 +6,8 @@ before it (`make bench`: an emergency reply's p95 of 1.2 s under 20 senders aski
 questions). Here at most `limit` other messages are handled at a time, started in the order
 they arrived, and a message in which the safety rules find any safety concern (exposed
 hardware, a neurological red flag, a wound emergency, a possible exposure to ask about) does
-not wait for a turn. The rules run in about 0.2 ms; a message they cannot read goes first too.
+not wait for a turn. The rules take about 1.7 ms a message (`make benchmark`); a message they
+cannot read goes first too.
 A message keeps its turn for at most `hold_s`, then goes on without it: one that waits on a
 hung action server (bounded at 2 s) or a slow database holds up the others for that long only.
 
