@@ -4,7 +4,8 @@
     python -m scripts.benchmark --quick    # rules, the sentence encoder and the in-process model only
     python -m scripts.benchmark --encoder-only   # the sentence encoder alone, in a fresh process
 
-Writes results/benchmark.json. Loopback only; every loop is bounded in count.
+Writes results/benchmark.json (results/benchmark-encoder.json with --encoder-only). Loopback only;
+every loop is bounded in count.
 """
 
 from __future__ import annotations
