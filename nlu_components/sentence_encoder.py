@@ -71,6 +71,19 @@ def verify_weights(model_dir: Path, expected_sha256: str = MINILM_WEIGHTS_SHA256
         )
 
 
+def load_tokenizer(model_dir: Path) -> Any:
+    """The model's word-piece tokenizer, without padding or truncation (long texts are windowed)."""
+    tokenizer_path = model_dir / TOKENIZER_FILE
+    if not tokenizer_path.is_file():
+        raise PretrainedModelError(f"{tokenizer_path}: the tokenizer file is missing")
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(tokenizer_path))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return tokenizer
+
+
 @dataclass(frozen=True)
 class EncodedText:
     """One text's embeddings: the whole sentence and each word piece with its character span."""
@@ -100,14 +113,7 @@ class SentenceEncoder:
     def load(cls, model_dir: Path, expected_sha256: str = MINILM_WEIGHTS_SHA256) -> "SentenceEncoder":
         """Verify the weights' hash, then load the tokenizer and the TensorFlow model."""
         verify_weights(model_dir, expected_sha256)
-        tokenizer_path = model_dir / TOKENIZER_FILE
-        if not tokenizer_path.is_file():
-            raise PretrainedModelError(f"{tokenizer_path}: the tokenizer file is missing")
-        from tokenizers import Tokenizer
-
-        tokenizer = Tokenizer.from_file(str(tokenizer_path))
-        tokenizer.no_padding()
-        tokenizer.no_truncation()
+        tokenizer = load_tokenizer(model_dir)
         try:
             model = BertModel.from_files(model_dir)
         except UnsupportedBertModel as error:

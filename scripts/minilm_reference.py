@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from evaluation.paths import ROOT
-from nlu_components.sentence_encoder import SentenceEncoder, default_model_dir, verify_weights
+from nlu_components.sentence_encoder import SentenceEncoder, default_model_dir, load_tokenizer, verify_weights
 
 REFERENCE_FILE = ROOT / "tests" / "nlu" / "data" / "minilm_reference.npz"
 
@@ -35,14 +35,11 @@ TEXTS = [
 
 def main() -> None:
     import tensorflow as tf
-    from tokenizers import Tokenizer
     from transformers import TFBertModel
 
     model_dir = default_model_dir()
     verify_weights(model_dir)
-    tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-    tokenizer.no_padding()
-    tokenizer.no_truncation()
+    tokenizer = load_tokenizer(model_dir)
     model = TFBertModel.from_pretrained(str(model_dir), local_files_only=True)
     forward = tf.function(lambda ids, mask: model(input_ids=ids, attention_mask=mask, training=False).last_hidden_state)
     encoded = SentenceEncoder(tokenizer, forward).encode(TEXTS, batch_size=4)
